@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Release builds of the numeric code use this machine class's vector units (AVX2 + FMA);
+// set RECO_PORTABLE=1 to build a portable binary instead.
+let vectorFlags: [SwiftSetting] = Context.environment["RECO_PORTABLE"] == "1"
+    ? []
+    : [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(platforms: [.linux], configuration: .release))]
+
+let package = Package(
+    name: "reco",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reco", targets: ["reco"]),
+        .library(name: "RecoCore", targets: ["RecoCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, wrapped only by RecoKafka and RecoStore.
+        .systemLibrary(
+            name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+
+        // Pure Swift core: formats, data preparation, model, scoring.
+        .target(name: "RecoCore", swiftSettings: vectorFlags),
+
+        // Executables stay thin: parse options, wire, run.
+        .executableTarget(
+            name: "reco",
+            dependencies: [
+                "RecoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct RecoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reco",
+        abstract: "Offline side of the movie recommender: make or prepare rating data, train and evaluate models.",
+        subcommands: [SynthCommand.self, PrepareCommand.self])
+}
