@@ -7,16 +7,11 @@ struct PrepareCommand: ParsableCommand {
         commandName: "prepare",
         abstract: "Read rating and title files, trim, and write the prepared data set.",
         discussion: """
-            Inputs are files or directories, recognised by their first line: Netflix Prize combined_data_*.txt and
-            movie_titles.csv, the seed's data_cleaned.csv (Cust_Id,Rating,Movie_Id) and titles CSV (Movie_Id,Year,Name),
-            MovieLens ratings.csv / movies.csv and u.data / u.item.
+            Inputs are files or directories, recognised by their first line: Netflix Prize combined_data_*.txt and movie_titles.csv, the seed's data_cleaned.csv (Cust_Id,Rating,Movie_Id) and titles CSV (Movie_Id,Year,Name), MovieLens ratings.csv / movies.csv and u.data / u.item.
 
-            Trimming follows the seed: movies with fewer ratings than the 70th percentile of movie rating counts and
-            customers below the 70th percentile of customer counts are dropped (both thresholds from the untrimmed
-            data, rounded half to even, as pandas does).
+            Trimming follows the seed: movies with fewer ratings than the 70th percentile of movie rating counts and customers below the 70th percentile of customer counts are dropped (both thresholds from the untrimmed data, rounded half to even, as pandas does).
 
-            Writes ratings.bin (binary ratings store), movies.csv (Movie_Id,Year,Name, UTF-8), movie_summary.csv
-            (per-movie count and mean before trimming) and summary.json into the output directory.
+            Writes ratings.bin (binary ratings store), movies.csv (Movie_Id,Year,Name, UTF-8), movie_summary.csv (per-movie count and mean before trimming) and summary.json into the output directory.
             """)
 
     @Argument(help: "Rating and title files, or directories holding them.")

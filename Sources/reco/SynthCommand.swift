@@ -7,10 +7,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate a synthetic Netflix-Prize-shaped data set in the raw Netflix format.",
         discussion: """
-            Writes combined_data_N.txt (MovieID: blocks of CustomerID,Rating,Date lines) and an ISO-8859-1
-            movie_titles.csv. Ratings follow hidden low-rank taste plus biases, with Zipf-like movie popularity
-            and customer activity and the Netflix star distribution (mean about 3.6). The same options and seed
-            always give the same bytes.
+            Writes combined_data_N.txt (MovieID: blocks of CustomerID,Rating,Date lines) and an ISO-8859-1 movie_titles.csv. Ratings follow hidden low-rank taste plus biases, with Zipf-like movie popularity and customer activity and the Netflix star distribution (mean about 3.6). The same options and seed always give the same bytes.
             """)
 
     @Option(help: "Number of customers.")
