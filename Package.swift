@@ -1,11 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Release builds of the numeric code use this machine class's vector units (AVX2 + FMA);
-// set RECO_PORTABLE=1 to build a portable binary instead.
+// Release builds of the numeric code use AVX2 + FMA (every machine of this kind has them);
+// RECO_PORTABLE=1 builds a binary for any x86-64 or other CPU instead.
 let vectorFlags: [SwiftSetting] = Context.environment["RECO_PORTABLE"] == "1"
     ? []
-    : [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(platforms: [.linux], configuration: .release))]
+    : [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))]
 
 let package = Package(
     name: "reco",

@@ -34,17 +34,9 @@ public struct DataPreparer: Sendable {
             let readProgress = { (bytes: Int) in
                 progress(PreparationProgress(phase: "reading", completedBytes: doneBytes + bytes, totalBytes: totalBytes))
             }
-            let result: RatingsReadResult
-            switch file.kind {
-            case .netflixRatings:
-                result = try NetflixRatingsReader(path: file.path, policy: options.badLines).read(into: &table, progress: readProgress)
-                scale = scale.map { $0.union(.netflix) } ?? .netflix
-            case .delimitedRatings(let layout):
-                result = try DelimitedRatingsReader(path: file.path, layout: layout, policy: options.badLines).read(into: &table, progress: readProgress)
-                scale = scale.map { $0.union(layout.scale) } ?? layout.scale
-            case .movieTitles:
-                continue
-            }
+            let (result, fileScale) = try RatingsFileReader.read(file.path, kind: file.kind, policy: options.badLines,
+                                                                 into: &table, progress: readProgress)
+            scale = scale.map { $0.union(fileScale) } ?? fileScale
             doneBytes += sizes[index]
             if result.ratings == 0 && result.skipped.count == 0 {
                 throw InputError(.empty, file: file.path, message: "contains no ratings")

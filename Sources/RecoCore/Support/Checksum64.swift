@@ -5,7 +5,7 @@
 /// order when writing and verifying; a section's tail shorter than 8 bytes is zero-padded.
 public struct Checksum64: Sendable {
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     public init() {}
 
@@ -30,5 +30,14 @@ public struct Checksum64: Sendable {
 
     public mutating func update<T>(_ array: [T]) {
         array.withUnsafeBytes { update($0) }
+    }
+}
+
+extension Checksum64 {
+    /// Checksum of one whole buffer; see `LaneChecksum`.
+    public static func ofWhole(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var checksum = LaneChecksum()
+        checksum.update(bytes)
+        return checksum.finalize()
     }
 }

@@ -47,4 +47,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let u2 = nextUnit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
+
+    /// Two independent standard normal deviates (both halves of Box–Muller).
+    @inline(__always)
+    public mutating func nextGaussianPair() -> (Double, Double) {
+        let u1 = max(nextUnit(), 0x1.0p-53)
+        let u2 = nextUnit()
+        let radius = (-2 * log(u1)).squareRoot()
+        return (radius * cos(2 * Double.pi * u2), radius * sin(2 * Double.pi * u2))
+    }
 }

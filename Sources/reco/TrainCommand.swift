@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RecoCore
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a biased matrix-factorisation model (Surprise SVD semantics) and write the model file.",
+        discussion: """
+            Parallel SGD: the ratings form a T×T grid of blocks (T = --threads, customers and movies in random groups); each epoch runs T rounds in which the T threads train blocks that share no customer and no movie. Results are deterministic for a given seed and thread count.
+
+            With --holdout-fraction or --holdout FILE the holdout RMSE and MAE are measured after training; with --report also after every epoch, for the learning curve drawn as SVG. The model goes to --output atomically, with its metrics beside it as <output>.metrics.json.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var training: TrainingOptions
+
+    @Option(name: [.short, .customLong("output")], help: "Model file to write.")
+    var output = "model/svd.recomodel"
+
+    @Option(help: "Hold out this share (0-1) of the ratings at random (seeded by --seed) to measure accuracy.")
+    var holdoutFraction: Double?
+
+    @Option(help: "Measure accuracy on this ratings file instead (any format 'reco prepare' reads); all prepared ratings are trained on.")
+    var holdout: String?
+
+    @Option(help: "Write the learning curve (train and holdout RMSE per epoch) to this SVG file.")
+    var report: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let holdoutFraction, !(holdoutFraction > 0 && holdoutFraction < 1) {
+            throw ValidationError("--holdout-fraction must be between 0 and 1")
+        }
+        if holdoutFraction != nil && holdout != nil {
+            throw ValidationError("give --holdout-fraction or --holdout, not both")
+        }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger(label: "reco.train")
+        let dataset = try data.load()
+        let holdoutSpec: TrainingJob.Holdout
+        if let holdoutFraction {
+            holdoutSpec = .fraction(holdoutFraction, seed: training.seed)
+        } else if let holdout {
+            holdoutSpec = .ratings(try RatingsFileReader.readMatching(holdout, dataset: dataset))
+        } else {
+            holdoutSpec = .none
+        }
+        let parameters = training.parameters
+        var job = TrainingJob(dataset: dataset, parameters: parameters, holdout: holdoutSpec, dataFingerprint: data.preparedFingerprint)
+        job.holdoutEveryEpoch = report != nil
+        logger.info("training", metadata: [
+            "train.ratings": "\(dataset.count)", "train.customers": "\(dataset.customerCount)", "train.movies": "\(dataset.movieCount)",
+            "train.factors": "\(parameters.factors)", "train.epochs": "\(parameters.epochs)", "train.threads": "\(parameters.threads)",
+        ])
+        let outcome = try job.run { epoch in
+            var line = "epoch \(pad(epoch.epoch, 3))/\(parameters.epochs)  train RMSE \(Decimals.format(epoch.trainRMSE, places: 4))"
+            if let rmse = epoch.holdoutRMSE { line += "  holdout RMSE \(Decimals.format(rmse, places: 4))" }
+            line += "  \(Decimals.format(epoch.seconds, places: 2)) s"
+            Console.line(line)
+        }
+        try FileManager.default.createDirectory(atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let metadata = try job.write(outcome, to: output)
+        let metricsPath = Self.metricsPath(for: output)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n", to: metricsPath)
+        if let report {
+            try AtomicFile.write(LearningCurveChart.svg(outcome.epochs, title: "reco train: k=\(parameters.factors), lr=\(parameters.learningRateFactors), reg=\(parameters.regularizationFactors)"), to: report)
+        }
+
+        let ratingEpochs = Double(outcome.training.count) * Double(max(parameters.epochs, 1))
+        print("trained on \(Decimals.grouped(outcome.training.count)) ratings in \(Decimals.format(outcome.seconds, places: 2)) s "
+            + "(\(Decimals.format(outcome.seconds / ratingEpochs * 1e6, places: 4)) µs per rating-epoch, \(parameters.threads) threads)")
+        if let accuracy = outcome.holdout {
+            print("holdout: \(Decimals.grouped(outcome.holdoutCount)) ratings, RMSE \(Decimals.format(accuracy.rmse, places: 4)), MAE \(Decimals.format(accuracy.mae, places: 4))")
+        }
+        print("model \(metadata.version) written to \(output) (metrics: \(metricsPath)\(report.map { ", curve: \($0)" } ?? ""))")
+        logger.info("trained", metadata: ["train.seconds": "\(Decimals.format(outcome.seconds, places: 3))",
+                                          "train.holdout_rmse": "\(outcome.holdout.map { Decimals.format($0.rmse, places: 5) } ?? "-")"])
+    }
+
+    static func metricsPath(for model: String) -> String {
+        let base = model.hasSuffix(".recomodel") ? String(model.dropLast(".recomodel".count)) : model
+        return base + ".metrics.json"
+    }
+}
+
+func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return String(repeating: " ", count: max(0, width - text.count)) + text
+}
