@@ -103,34 +103,17 @@ public struct SGDTrainer: Sendable {
     }
 
     /// One SGD pass over a block; returns the sum of squared errors seen.
-    ///
-    /// The factor step p += lr·(e·q − reg·p) is computed as p·(1 − lr·reg) + (lr·e)·q: the same
-    /// value, two fused vector operations instead of five.
     @inline(__always)
     private static func sgd(_ range: Range<Int>, _ s: SharedState, mean: Float, stride: Int, _ p: TrainingParameters) -> Double {
-        let lrBias = p.learningRateBias, regBias = p.regularizationBias
-        let decay = SIMD8<Float>(repeating: 1 - p.learningRateFactors * p.regularizationFactors)
         var squared: Float = 0
         var blockSquared: Double = 0
         for n in range {
             let entry = s.entries[n]
             let u = Int(entry.customer)
             let i = Int(entry.movie)
-            let pu = s.pu + u * stride
-            let qi = s.qi + i * stride
-            let error = entry.stars - (mean + s.bu[u] + s.bi[i] + VectorMath.dot(pu, qi, count: stride))
+            let error = step(stars: entry.stars, mean: mean, customerBias: s.bu + u, movieBias: s.bi + i,
+                             customerRow: s.pu + u * stride, movieRow: s.qi + i * stride, stride: stride, p)
             squared += error * error
-            s.bu[u] += lrBias * (error - regBias * s.bu[u])
-            s.bi[i] += lrBias * (error - regBias * s.bi[i])
-            let step = SIMD8<Float>(repeating: p.learningRateFactors * error)
-            var offset = 0
-            while offset < stride {
-                let puf = VectorMath.load(pu + offset)
-                let qif = VectorMath.load(qi + offset)
-                VectorMath.store((puf * decay).addingProduct(step, qif), pu + offset)
-                VectorMath.store((qif * decay).addingProduct(step, puf), qi + offset)
-                offset += 8
-            }
             // Flush the Float sum regularly so it keeps its precision on big blocks.
             if n & 1023 == 1023 {
                 blockSquared += Double(squared)
@@ -138,6 +121,30 @@ public struct SGDTrainer: Sendable {
             }
         }
         return blockSquared + Double(squared)
+    }
+
+    /// One SGD step on one rating, in place; returns the error before the step.
+    ///
+    /// The factor step p += lr·(e·q − reg·p) is computed as p·(1 − lr·reg) + (lr·e)·q: the same
+    /// value, two fused vector operations instead of five.
+    @inline(__always)
+    static func step(stars: Float, mean: Float, customerBias bu: UnsafeMutablePointer<Float>, movieBias bi: UnsafeMutablePointer<Float>,
+                     customerRow pu: UnsafeMutablePointer<Float>, movieRow qi: UnsafeMutablePointer<Float>,
+                     stride: Int, _ p: TrainingParameters) -> Float {
+        let error = stars - (mean + bu.pointee + bi.pointee + VectorMath.dot(pu, qi, count: stride))
+        bu.pointee += p.learningRateBias * (error - p.regularizationBias * bu.pointee)
+        bi.pointee += p.learningRateBias * (error - p.regularizationBias * bi.pointee)
+        let decay = SIMD8<Float>(repeating: 1 - p.learningRateFactors * p.regularizationFactors)
+        let scaledError = SIMD8<Float>(repeating: p.learningRateFactors * error)
+        var offset = 0
+        while offset < stride {
+            let puf = VectorMath.load(pu + offset)
+            let qif = VectorMath.load(qi + offset)
+            VectorMath.store((puf * decay).addingProduct(scaledError, qif), pu + offset)
+            VectorMath.store((qif * decay).addingProduct(scaledError, puf), qi + offset)
+            offset += 8
+        }
+        return error
     }
 
     private static func gaussianRows(_ rows: Int, factors: Int, stride: Int, _ p: TrainingParameters, _ random: inout SplitMix64) -> [Float] {

@@ -12,7 +12,10 @@ struct TopNSelector {
     }
 
     /// The score a candidate must beat to enter once the list is full.
-    var threshold: Float { scores.count < capacity ? -.infinity : scores[scores.count - 1] }
+    var threshold: Float {
+        if capacity == 0 { return .infinity }
+        return scores.count < capacity ? -.infinity : scores[scores.count - 1]
+    }
 
     @inline(__always)
     mutating func consider(_ score: Float, movie: Int) {

@@ -1,0 +1,112 @@
+import Foundation
+@testable import RecoCore
+import Testing
+
+@Suite struct ModelFileTests {
+    let directory = TemporaryDirectory()
+
+    /// A small trained model written through `TrainingJob`, with its inputs.
+    private func writeModel(_ name: String = "m.recomodel") throws -> (path: String, dataset: RatingsDataset, outcome: TrainingJob.Outcome) {
+        var table = RatingsTable()
+        var random = SplitMix64(seed: 5)
+        for customer in 1...40 {
+            for movie in 1...30 where random.nextUnit() < 0.5 {
+                table.append(customer: UInt32(customer * 7), movie: UInt32(movie * 3), halfStars: UInt8(2 + random.next(below: 9)), day: 0)
+            }
+        }
+        let dataset = RatingsDataset(table, scale: .netflix)
+        var parameters = TrainingParameters()
+        parameters.factors = 5
+        parameters.epochs = 3
+        let job = TrainingJob(dataset: dataset, parameters: parameters)
+        let outcome = try job.run()
+        let path = directory.path + "/" + name
+        try job.write(outcome, to: path)
+        return (path, dataset, outcome)
+    }
+
+    @Test func roundTripsEveryPart() throws {
+        let (path, dataset, outcome) = try writeModel()
+        let model = try RecoModel(path: path)
+        #expect(model.customerCount == dataset.customerCount)
+        #expect(model.movieCount == dataset.movieCount)
+        #expect(Array(model.customerIds) == dataset.customerIds)
+        #expect(Array(model.movieIds) == dataset.movieIds)
+        #expect(Array(model.customerBias) == outcome.model.customerBias)
+        #expect(Array(model.movieFactors) == outcome.model.movieFactors)
+        #expect(model.factors == 5 && model.stride == 8)
+        #expect(model.globalMean == outcome.model.globalMean)
+        #expect(model.metadata.parameters.factors == 5)
+        #expect(model.metadata.trainingRatings == dataset.count)
+        #expect(model.metadata.dataFingerprint == dataset.fingerprint())
+        #expect(model.metadata.epochs.count == 3)
+        // Rated lists hold exactly each customer's movies, ascending.
+        for customer in 0..<dataset.customerCount {
+            let expected = (0..<dataset.count).filter { dataset.customerIndex[$0] == UInt32(customer) }.map { dataset.movieIndex[$0] }.sorted()
+            #expect(Array(model.ratedMovies(customer: customer)) == expected)
+        }
+        // Factor rows are aligned for SIMD loads.
+        #expect(Int(bitPattern: model.movieFactors.baseAddress) % 64 == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["m.recomodel"])
+    }
+
+    @Test func refusesTruncatedFiles() throws {
+        let (path, _, _) = try writeModel()
+        let bytes = directory.bytes("m.recomodel")
+        for cut in [4, 100, bytes.count / 2, bytes.count - 1] {
+            directory.file("m.recomodel", bytes: Array(bytes[..<cut]))
+            #expect { try RecoModel(path: path) } throws: { ($0 as? FileFormatError)?.code == .truncated }
+        }
+    }
+
+    @Test func refusesCorruptFiles() throws {
+        let (path, _, _) = try writeModel()
+        let bytes = directory.bytes("m.recomodel")
+        for position in [300, bytes.count / 2, bytes.count - 20] {
+            var corrupt = bytes
+            corrupt[position] ^= 0x10
+            directory.file("m.recomodel", bytes: corrupt)
+            #expect { try RecoModel(path: path) } throws: { error in
+                guard let error = error as? FileFormatError else { return false }
+                return error.code == .corrupt && error.description.contains("checksum")
+            }
+        }
+    }
+
+    @Test func refusesNewerVersionsAndOtherFiles() throws {
+        let (path, _, _) = try writeModel()
+        var bytes = directory.bytes("m.recomodel")
+        bytes[8] = 2
+        directory.file("m.recomodel", bytes: bytes)
+        #expect { try RecoModel(path: path) } throws: { error in
+            guard let error = error as? FileFormatError else { return false }
+            return error.code == .unsupportedVersion && error.description.contains("newer")
+        }
+        directory.file("m.recomodel", String(repeating: "not a model ", count: 40))
+        #expect { try RecoModel(path: path) } throws: { ($0 as? FileFormatError)?.code == .notThisFormat }
+        #expect { try RecoModel(path: directory.path + "/missing.recomodel") } throws: { ($0 as? FileFormatError)?.code == .io }
+    }
+
+    @Test func leavesOutCustomersAndMoviesWithoutTrainingRatings() throws {
+        var table = RatingsTable()
+        table.append(customer: 1, movie: 10, halfStars: 8, day: 0)
+        table.append(customer: 2, movie: 20, halfStars: 6, day: 0)
+        table.append(customer: 1, movie: 20, halfStars: 4, day: 0)
+        let dataset = RatingsDataset(table, scale: .netflix)
+        var parameters = TrainingParameters()
+        parameters.factors = 2
+        parameters.epochs = 1
+        // Hold out the only rating of customer 2 (row 1) by training on rows 0 and 2 only.
+        let training = TrainingRatings(dataset, rows: [0, 2])
+        let (model, _) = try SGDTrainer(parameters: parameters).train(training, scale: .netflix)
+        let path = directory.path + "/partial.recomodel"
+        try ModelFileWriter.write(model, customerIds: dataset.customerIds, movieIds: dataset.movieIds, ratings: training,
+                                  metadata: ModelMetadata(version: "v", createdAt: "now", parameters: parameters, dataFingerprint: "f",
+                                                          trainingRatings: 2, holdoutRatings: 1, trainRMSE: nil, holdoutRMSE: nil,
+                                                          holdoutMAE: nil, trainingSeconds: 0, epochs: []), to: path)
+        let file = try RecoModel(path: path)
+        #expect(Array(file.customerIds) == [1])
+        #expect(Array(file.movieIds) == [10, 20])
+        #expect(file.customerIndex(of: 2) == nil)
+    }
+}
