@@ -31,8 +31,8 @@ public struct SGDTrainer: Sendable {
         let stride = FactorModel.stride(for: p.factors)
         var random = SplitMix64(seed: p.seed)
 
-        var customerFactors = Self.gaussianRows(ratings.customerCount, factors: p.factors, stride: stride, p, &random)
-        var movieFactors = Self.gaussianRows(ratings.movieCount, factors: p.factors, stride: stride, p, &random)
+        var customerFactors = Self.gaussianRows(ratings.customerCount, factors: p.factors, stride: stride, stream: 1 << 40, p)
+        var movieFactors = Self.gaussianRows(ratings.movieCount, factors: p.factors, stride: stride, stream: 2 << 40, p)
         var customerBias = [Float](repeating: 0, count: ratings.customerCount)
         var movieBias = [Float](repeating: 0, count: ratings.movieCount)
         let globalMean = Float(ratings.mean)
@@ -147,18 +147,36 @@ public struct SGDTrainer: Sendable {
         return error
     }
 
-    private static func gaussianRows(_ rows: Int, factors: Int, stride: Int, _ p: TrainingParameters, _ random: inout SplitMix64) -> [Float] {
+    /// N(init_mean, init_std) rows, zero-padded to `stride`. Each row has its own random stream,
+    /// so rows are filled in parallel and the values do not depend on the thread count.
+    private static func gaussianRows(_ rows: Int, factors: Int, stride: Int, stream: UInt64, _ p: TrainingParameters) -> [Float] {
         var values = [Float](repeating: 0, count: rows * stride)
-        for row in 0..<rows {
-            var factor = 0
-            while factor < factors {
-                let (first, second) = random.nextGaussianPair()
-                values[row * stride + factor] = p.initMean + p.initStandardDeviation * Float(first)
-                if factor + 1 < factors { values[row * stride + factor + 1] = p.initMean + p.initStandardDeviation * Float(second) }
-                factor += 2
+        let chunks = max(1, min(p.threads * 4, rows / 1_024))
+        values.withUnsafeMutableBufferPointer { buffer in
+            let output = SendablePointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for row in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
+                    var random = SplitMix64(seed: p.seed, stream: stream &+ UInt64(row))
+                    var factor = 0
+                    while factor < factors {
+                        let (first, second) = random.nextGaussianPair()
+                        output.pointer[row * stride + factor] = p.initMean + p.initStandardDeviation * Float(first)
+                        if factor + 1 < factors { output.pointer[row * stride + factor + 1] = p.initMean + p.initStandardDeviation * Float(second) }
+                        factor += 2
+                    }
+                }
             }
         }
         return values
+    }
+}
+
+/// A pointer handed to parallel workers that write disjoint parts of one buffer.
+struct SendablePointer<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Element>
+
+    init(_ pointer: UnsafeMutablePointer<Element>) {
+        self.pointer = pointer
     }
 }
 

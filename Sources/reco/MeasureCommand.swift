@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import RecoCore
+
+/// Timings of a model file for `scripts/bench`: open time and scoring latency, as JSON.
+struct MeasureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "measure",
+        abstract: "Measure how fast a model file opens and scores (used by scripts/bench; prints JSON).")
+
+    @Option(help: "Model file.")
+    var model = "model/svd.recomodel"
+
+    @Option(help: "How many customers to score.")
+    var samples = 2_000
+
+    @Option(help: "How many times to open the file.")
+    var opens = 10
+
+    func run() throws {
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func percentile(_ values: [Double], _ q: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+        }
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            let start = ContinuousClock.now
+            try body()
+            return (ContinuousClock.now - start).seconds
+        }
+        // The first open warms the page cache; later ones measure the open itself.
+        var structureOpens: [Double] = []
+        var fullOpens: [Double] = []
+        var opened: RecoModel?
+        for _ in 0..<max(opens, 1) {
+            fullOpens.append(try time { opened = try RecoModel(path: model, verification: .full) })
+            structureOpens.append(try time { _ = try RecoModel(path: model, verification: .structure) })
+        }
+        guard let opened else { return }
+        let recommender = Recommender(model: opened)
+        var random = SplitMix64(seed: 1)
+        let ids = opened.customerIds
+        var topTen: [Double] = []
+        var checksum: Float = 0
+        for _ in 0..<samples {
+            let id = ids[random.next(below: ids.count)]
+            topTen.append(time { checksum += recommender.recommend(customerId: id, limit: 10).items.first?.score ?? 0 })
+        }
+        var similar: [Double] = []
+        for _ in 0..<min(samples, 500) {
+            let movie = opened.movieIds[random.next(below: opened.movieCount)]
+            similar.append(try time { checksum += try recommender.similarMovies(to: movie, limit: 10).first?.score ?? 0 })
+        }
+        let result: [String: Double] = [
+            "customers": Double(opened.customerCount), "movies": Double(opened.movieCount), "factors": Double(opened.factors),
+            "file_mb": Double(opened.fileSize) / 1_048_576,
+            "open_structure_ms": median(structureOpens) * 1000, "open_full_ms": median(fullOpens) * 1000,
+            "top10_p50_ms": median(topTen) * 1000, "top10_p99_ms": percentile(topTen, 0.99) * 1000,
+            "similar_p50_ms": median(similar) * 1000, "checksum": Double(checksum),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
