@@ -12,11 +12,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reco", targets: ["reco"]),
+        .executable(name: "reco-api", targets: ["reco-api"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // C libraries, wrapped only by RecoKafka and RecoStore.
@@ -39,7 +44,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .executableTarget(
+            name: "reco-api",
+            dependencies: [
+                "RecoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/reco-api"),
+
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
+        .testTarget(
+            name: "RecoAPITests",
+            dependencies: [
+                "reco-api", "RecoCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]

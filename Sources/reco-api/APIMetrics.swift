@@ -1,0 +1,73 @@
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The service's Prometheus metrics, in a registry of its own so that tests see them too.
+/// Labels are bounded: route templates (never raw paths), methods and status codes.
+final class APIMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let modelInfo = Mutex<Gauge?>(nil)
+    private let loadSeconds: Gauge
+    private let loadedAt: Gauge
+    private let customers: Gauge
+    private let movies: Gauge
+    private let reloadFailures: Counter
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+    ]
+
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "reco", subsystem: "model", metricName: name, unitName: unit, helpText: help)
+        }
+        loadSeconds = registry.makeGauge(descriptor: descriptor("load", "seconds", "Time the current model took to map, verify and load."))
+        loadedAt = registry.makeGauge(descriptor: descriptor("loaded", "timestamp_seconds", "When the current model was loaded (Unix time)."))
+        customers = registry.makeGauge(descriptor: descriptor("customers", "count", "Customers in the current model."))
+        movies = registry.makeGauge(descriptor: descriptor("movies", "count", "Movies in the current model."))
+        reloadFailures = registry.makeCounter(descriptor: descriptor("reload_failures", "total", "Model loads that failed and left the previous model serving."))
+    }
+
+    /// Counts and times one request under its route template.
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "requests", unitName: "total",
+                                             helpText: "HTTP requests by route template, method and status."),
+            labels: labels).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                                             helpText: "HTTP request latency by route template and method."),
+            labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets).record(duration)
+    }
+
+    func modelLoaded(_ model: ServingModel) {
+        loadSeconds.set(to: model.loadSeconds)
+        loadedAt.set(to: model.loadedAt.timeIntervalSince1970)
+        customers.set(to: Double(model.model.customerCount))
+        movies.set(to: Double(model.model.movieCount))
+        // One info series for the version being served; the previous one is removed.
+        let gauge = registry.makeGauge(
+            descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "model", metricName: "info", unitName: "",
+                                             helpText: "The model version being served (value 1)."),
+            labels: [("version", model.version)])
+        gauge.set(to: 1.0)
+        let previous = modelInfo.withLock { slot -> Gauge? in
+            defer { slot = gauge }
+            return slot
+        }
+        if let previous, previous !== gauge { registry.unregisterGauge(previous) }
+    }
+
+    func reloadFailed() {
+        reloadFailures.increment()
+    }
+
+    func text() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// `/`, `/health/live` and `/health/ready`.
+struct HealthController {
+    let models: ModelHolder
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/") { _, _ in
+            try JSONResponse.make([
+                "service": "reco-api", "docs": "/docs", "openapi": "/openapi.json",
+                "message": "Movie recommendations: GET /v1/customers/{id}/recommendations; see /docs.",
+            ])
+        }
+        router.get("/health/live") { _, _ in
+            try JSONResponse.make(["status": "live"])
+        }
+        router.get("/health/ready") { _, _ in
+            guard let model = self.models.model else {
+                var body = ["status": "loading"]
+                if let error = self.models.lastLoadError { body["error"] = error }
+                return try JSONResponse.make(body, status: .serviceUnavailable)
+            }
+            return try JSONResponse.make(["status": "ready", "model_version": model.version])
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import RecoCore
+
+/// `GET /v1/model` and `POST /v1/admin/reload`.
+struct ModelController {
+    let models: ModelHolder
+    let adminToken: AdminToken?
+
+    struct ModelResponse: Codable {
+        var version: String
+        var path: String
+        var customers: Int
+        var movies: Int
+        var factors: Int
+        var ratingScale: [Double]
+        var loadedAt: String
+        var loadSeconds: Double
+        var metadata: ModelMetadata
+
+        enum CodingKeys: String, CodingKey {
+            case version, path, customers, movies, factors, metadata
+            case ratingScale = "rating_scale"
+            case loadedAt = "loaded_at"
+            case loadSeconds = "load_seconds"
+        }
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/v1/model") { _, _ in
+            guard let serving = self.models.model else { throw APIError.notReady }
+            let model = serving.model
+            return try JSONResponse.make(ModelResponse(
+                version: serving.version, path: serving.path, customers: model.customerCount, movies: model.movieCount,
+                factors: model.factors, ratingScale: [Double(model.scale.lowest), Double(model.scale.highest)],
+                loadedAt: ISO8601DateFormatter().string(from: serving.loadedAt), loadSeconds: serving.loadSeconds,
+                metadata: model.metadata))
+        }
+        router.post("/v1/admin/reload") { request, _ in
+            try await self.reload(request)
+        }
+    }
+
+    func reload(_ request: Request) async throws -> Response {
+        // Without a configured token the route does not exist.
+        guard let adminToken else { throw APIError.notFound("admin routes are disabled (no admin token configured)") }
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer "), adminToken.matches(String(header.dropFirst("Bearer ".count))) else {
+            throw APIError(status: .unauthorized, message: "a valid 'Authorization: Bearer <token>' header is required", field: "Authorization")
+        }
+        switch await models.reload(reason: "admin request") {
+        case .loaded(let model):
+            return try JSONResponse.make(["status": "reloaded", "model_version": model.version])
+        case .failed(let message):
+            return try JSONResponse.make(["status": "failed", "error": message, "model_version": models.model?.version ?? ""],
+                                         status: .unprocessableContent)
+        case .busy:
+            return try JSONResponse.make(["status": "busy", "error": "a reload is already running"], status: .conflict)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import RecoCore
+import Synchronization
+
+/// The model being served, swapped atomically on reload. A failed reload leaves the old model.
+final class ModelHolder: Sendable {
+    let modelPath: String
+    let moviesPath: String?
+    private let current = Mutex<ServingModel?>(nil)
+    private let lastError = Mutex<String?>(nil)
+    /// Serialises reloads so two at once cannot race to swap.
+    private let reloading = Mutex(false)
+    private let metrics: APIMetrics
+    private let logger: Logger
+
+    init(modelPath: String, moviesPath: String?, metrics: APIMetrics, logger: Logger) {
+        self.modelPath = modelPath
+        self.moviesPath = moviesPath
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The model to use for one request, or nil before the first load finished.
+    var model: ServingModel? { current.withLock { $0 } }
+
+    var lastLoadError: String? { lastError.withLock { $0 } }
+
+    /// Installs an already loaded model (tests, and the first load).
+    func install(_ model: ServingModel) {
+        current.withLock { $0 = model }
+        lastError.withLock { $0 = nil }
+        metrics.modelLoaded(model)
+    }
+
+    enum ReloadOutcome: Sendable {
+        case loaded(ServingModel)
+        case failed(String)
+        case busy
+    }
+
+    /// Loads the file again (validating it fully) and swaps it in; on failure the old model stays.
+    @discardableResult
+    func reload(reason: String) async -> ReloadOutcome {
+        let started = reloading.withLock { busy -> Bool in
+            if busy { return false }
+            busy = true
+            return true
+        }
+        guard started else { return .busy }
+        defer { reloading.withLock { $0 = false } }
+        do {
+            let model = try await ServingModel.load(modelPath: modelPath, moviesPath: moviesPath)
+            let previous = self.model?.version
+            install(model)
+            logger.info("model loaded", metadata: [
+                "model.version": "\(model.version)", "model.previous_version": "\(previous ?? "-")", "model.reason": "\(reason)",
+                "model.customers": "\(model.model.customerCount)", "model.movies": "\(model.model.movieCount)",
+                "model.load_seconds": "\(Decimals.format(model.loadSeconds, places: 3))",
+            ])
+            return .loaded(model)
+        } catch {
+            let message = "\(error)"
+            lastError.withLock { $0 = message }
+            metrics.reloadFailed()
+            logger.error("model load failed; still serving the previous model", metadata: [
+                "model.error": "\(message)", "model.reason": "\(reason)", "model.serving": "\(self.model?.version ?? "none")",
+            ])
+            return .failed(message)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// The hand-maintained OpenAPI 3.1 description of every route; `/docs` is rendered from it and
+/// a test checks that it lists exactly the routes the router serves.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "reco-api",
+        "version": "1",
+        "description": "Top-N movie recommendations from a biased matrix-factorisation model (Surprise SVD semantics). Errors are JSON objects {\"error\": message, \"field\": name}."
+      },
+      "paths": {
+        "/": {
+          "get": {"summary": "Greeting naming the docs routes", "responses": {"200": {"description": "service name, docs and openapi routes"}}}
+        },
+        "/health/live": {
+          "get": {"summary": "Liveness: the process is up", "responses": {"200": {"description": "{\"status\": \"live\"}"}}}
+        },
+        "/health/ready": {
+          "get": {"summary": "Readiness: a model is loaded", "responses": {
+            "200": {"description": "{\"status\": \"ready\", \"model_version\": ...}"},
+            "503": {"description": "still loading, or the first load failed (error given)"}}}
+        },
+        "/suggested_movies": {
+          "get": {
+            "summary": "Seed-compatible top 10 for a customer",
+            "description": "pandas DataFrame.to_dict() shape: {\"Movie_Id\": {\"0\": id, ...}, \"Year\": {...}, \"Name\": {...}, \"Estimate_Score\": {...}}. Unknown customers get the cold-start ranking; unknown years are null.",
+            "parameters": [{"name": "Cust_Id", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"}],
+            "responses": {"200": {"description": "top 10 by column"}, "422": {"description": "Cust_Id missing, not an integer or not positive"}, "503": {"description": "no model loaded yet"}}
+          }
+        },
+        "/v1/customers/{id}/recommendations": {
+          "get": {
+            "summary": "Top-N movies for a customer",
+            "description": "Ranked by predicted rating; ties go to the smaller movie id. Unknown customers get movies ranked by mu + b_i with cold_start true.",
+            "parameters": [
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"},
+              {"name": "exclude_rated", "in": "query", "required": false, "schema": {"type": "boolean", "default": true}, "description": "leave out movies the customer rated"}
+            ],
+            "responses": {"200": {"description": "{customer_id, model_version, cold_start, items: [{rank, movie_id, title, year, score}]}"}, "422": {"description": "bad id, limit or exclude_rated"}, "503": {"description": "no model loaded yet"}}
+          }
+        },
+        "/v1/recommendations/batch": {
+          "post": {
+            "summary": "Top-N movies for up to 1,000 customers",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["customer_ids"], "properties": {
+              "customer_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 1000},
+              "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+              "exclude_rated": {"type": "boolean", "default": true}}}}}},
+            "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, items}]} in request order"}, "413": {"description": "body over 256 KiB"}, "422": {"description": "malformed JSON or bad values"}, "503": {"description": "no model loaded yet"}}
+          }
+        },
+        "/v1/movies/{id}/similar": {
+          "get": {
+            "summary": "Movies similar to a movie (cosine of item factors)",
+            "parameters": [
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "movie id"},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"}
+            ],
+            "responses": {"200": {"description": "{movie_id, title, model_version, items: [{rank, movie_id, title, year, similarity}]}"}, "404": {"description": "movie not in the model"}, "422": {"description": "bad id or limit"}}
+          }
+        },
+        "/v1/model": {
+          "get": {"summary": "Metadata of the model being served", "responses": {"200": {"description": "version, counts, hyper-parameters, training metrics, data fingerprint"}, "503": {"description": "no model loaded yet"}}}
+        },
+        "/v1/admin/reload": {
+          "post": {
+            "summary": "Reload the model file (validated first; a bad file leaves the old model serving)",
+            "description": "Enabled only when an admin token is configured; send it as 'Authorization: Bearer <token>'. SIGHUP does the same.",
+            "responses": {"200": {"description": "reloaded"}, "401": {"description": "missing or wrong token"}, "404": {"description": "admin routes disabled"}, "409": {"description": "a reload is already running"}, "422": {"description": "the new file was refused; the old model still serves"}}
+          }
+        },
+        "/metrics": {
+          "get": {"summary": "Prometheus metrics: requests and latency per route template, model version and load time", "responses": {"200": {"description": "Prometheus text format"}}}
+        },
+        "/openapi.json": {
+          "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}
+        },
+        "/docs": {
+          "get": {"summary": "This document as a readable page", "responses": {"200": {"description": "HTML"}}}
+        }
+      }
+    }
+    """#
+}

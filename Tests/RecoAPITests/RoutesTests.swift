@@ -1,0 +1,215 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RecoCore
+@testable import reco_api
+import Testing
+
+@Suite struct RoutesTests {
+    private func app(_ holder: ModelHolder, metrics: APIMetrics = APIMetrics(), token: String? = nil) -> some ApplicationProtocol {
+        Application(router: buildRouter(models: holder, metrics: metrics, adminToken: token.flatMap(AdminToken.init)))
+    }
+
+    /// The body as a JSON object, or empty (which then fails the expectations that read it).
+    private func json(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+    }
+
+    @Test func greetingAndHealth() async throws {
+        let models = try TestModels()
+        let holder = try await models.holder(loaded: false)
+        try await app(holder).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(json(response)["docs"] as? String == "/docs")
+            }
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+            try await client.execute(uri: "/suggested_movies?Cust_Id=100", method: .get) { #expect($0.status == .serviceUnavailable) }
+            await holder.reload(reason: "test")
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(json(response)["model_version"] as? String == "model-a")
+            }
+        }
+    }
+
+    @Test func suggestedMoviesHasTheSeedShapeExactly() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/suggested_movies?Cust_Id=200", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                // Customer 200 (p = [0, 1], b_u = -0.1) rated movies 4 and 5: ranks 2 (0.5), 3 (0.3), 1 (0).
+                #expect(String(buffer: response.body) == #"{"Movie_Id":{"0":2,"1":3,"2":1},"Year":{"0":2004,"1":1997,"2":2003},"Name":{"0":"Isle of Man, TT \"2004\"","1":"Amélie","2":"Dinosaur Planet"},"Estimate_Score":{"0":3.4,"1":3.2,"2":2.9}}"#)
+            }
+            // Unknown customer: cold start over all movies, including movie 5 without a year → null.
+            try await client.execute(uri: "/suggested_movies?Cust_Id=7", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = json(response)
+                #expect(Array((body["Movie_Id"] as? [String: Any] ?? [:]).keys).sorted() == ["0", "1", "2", "3", "4"])
+                #expect((body["Year"] as? [String: Any])?["1"] is NSNull)
+                #expect((body["Movie_Id"] as? [String: Any])?["1"] as? Int == 5)
+            }
+        }
+    }
+
+    @Test func badCustomerIdsAre422NamingTheField() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            for query in ["", "?Cust_Id=", "?Cust_Id=abc", "?Cust_Id=-3", "?Cust_Id=0", "?Cust_Id=99999999999", "?Cust_Id=1.5"] {
+                try await client.execute(uri: "/suggested_movies" + query, method: .get) { response in
+                    #expect(response.status == .unprocessableContent, "\(query)")
+                    #expect(json(response)["field"] as? String == "Cust_Id")
+                }
+            }
+            for path in ["/v1/customers/abc/recommendations", "/v1/customers/-1/recommendations", "/v1/customers/100/recommendations?limit=0",
+                         "/v1/customers/100/recommendations?limit=101", "/v1/customers/100/recommendations?limit=x",
+                         "/v1/customers/100/recommendations?exclude_rated=maybe", "/v1/movies/0/similar", "/v1/movies/2/similar?limit=500"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .unprocessableContent, "\(path)")
+                    #expect(json(response)["field"] != nil)
+                }
+            }
+        }
+    }
+
+    @Test func customerRecommendationsV1() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/v1/customers/100/recommendations?limit=2", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = json(response)
+                #expect(body["customer_id"] as? Int == 100)
+                #expect(body["model_version"] as? String == "model-a")
+                #expect(body["cold_start"] as? Bool == false)
+                let items = try #require(body["items"] as? [[String: Any]])
+                // Customer 100 rated movie 1; movies 2 and 4 tie at 0.5 → the smaller id first.
+                #expect(items.map { $0["movie_id"] as? Int } == [2, 4])
+                #expect(items.map { $0["rank"] as? Int } == [1, 2])
+                #expect(items[0]["title"] as? String == "Isle of Man, TT \"2004\"")
+                #expect(items[0]["score"] as? Double == 3.6)
+            }
+            try await client.execute(uri: "/v1/customers/100/recommendations?limit=1&exclude_rated=false", method: .get) { response in
+                let items = try #require(json(response)["items"] as? [[String: Any]])
+                #expect(items.first?["movie_id"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/customers/4242/recommendations?limit=2", method: .get) { response in
+                let body = json(response)
+                #expect(body["cold_start"] as? Bool == true)
+                let items = try #require(body["items"] as? [[String: Any]])
+                #expect(items.map { $0["movie_id"] as? Int } == [2, 5])
+                #expect(items[1]["year"] is NSNull)
+            }
+        }
+    }
+
+    @Test func batchAnswersInOrderAndRejectsBadBodies() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/v1/recommendations/batch", method: .post,
+                                     body: ByteBuffer(string: #"{"customer_ids":[200,7,100],"limit":1}"#)) { response in
+                #expect(response.status == .ok)
+                let results = try #require(json(response)["results"] as? [[String: Any]])
+                #expect(results.map { $0["customer_id"] as? Int } == [200, 7, 100])
+                #expect(results.map { $0["cold_start"] as? Bool } == [false, true, false])
+            }
+            let tooMany = "{\"customer_ids\":[" + (1...1_001).map(String.init).joined(separator: ",") + "]}"
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                ("not json", .unprocessableContent, "body"),
+                (#"{"limit":5}"#, .unprocessableContent, "customer_ids"),
+                (#"{"customer_ids":[]}"#, .unprocessableContent, "customer_ids"),
+                (#"{"customer_ids":"100"}"#, .unprocessableContent, "customer_ids"),
+                (#"{"customer_ids":[100,-1]}"#, .unprocessableContent, "customer_ids"),
+                (#"{"customer_ids":[100],"limit":0}"#, .unprocessableContent, "limit"),
+                (tooMany, .unprocessableContent, "customer_ids"),
+                (String(repeating: " ", count: 300_000), .contentTooLarge, "body"),
+            ]
+            for (body, status, field) in cases {
+                try await client.execute(uri: "/v1/recommendations/batch", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == status, "\(body.prefix(40))")
+                    #expect(json(response)["field"] as? String == field, "\(body.prefix(40))")
+                }
+            }
+        }
+    }
+
+    @Test func similarMoviesAndModelMetadata() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/v1/movies/4/similar?limit=2", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = json(response)
+                #expect(body["title"] as? String == "Paula Abdul's Get Up & Dance")
+                let items = try #require(body["items"] as? [[String: Any]])
+                #expect(items.map { $0["movie_id"] as? Int } == [1, 3])
+            }
+            try await client.execute(uri: "/v1/movies/99/similar", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(json(response)["field"] as? String == "id")
+            }
+            try await client.execute(uri: "/v1/model", method: .get) { response in
+                let body = json(response)
+                #expect(body["version"] as? String == "model-a")
+                #expect(body["customers"] as? Int == 2)
+                #expect(body["movies"] as? Int == 5)
+                #expect((body["metadata"] as? [String: Any])?["dataFingerprint"] as? String == "abc")
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsPerRouteTemplate() async throws {
+        let models = try TestModels()
+        let metrics = APIMetrics()
+        let holder = ModelHolder(modelPath: models.modelPath, moviesPath: models.moviesPath, metrics: metrics, logger: Logger(label: "test"))
+        await holder.reload(reason: "test")
+        try await app(holder, metrics: metrics).test(.router) { client in
+            for id in [100, 200, 300] {
+                try await client.execute(uri: "/v1/customers/\(id)/recommendations", method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/no/such/path/123", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"reco_http_requests_total{route="/v1/customers/{id}/recommendations",method="GET",status="200"} 3"#))
+                #expect(text.contains(#"reco_http_request_duration_seconds_bucket{route="/v1/customers/{id}/recommendations",method="GET""#))
+                #expect(text.contains(#"route="NotFound""#))
+                #expect(!text.contains("/v1/customers/100"))
+                #expect(text.contains(#"reco_model_info{version="model-a"} 1.0"#))
+                #expect(text.contains("reco_model_load_seconds"))
+            }
+        }
+    }
+
+    @Test func openAPIDocumentsEveryServedRouteAndDocsRenderIt() async throws {
+        let models = try TestModels()
+        let document = try #require(JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let served: [(String, String)] = [
+            ("get", "/"), ("get", "/health/live"), ("get", "/health/ready"), ("get", "/suggested_movies"),
+            ("get", "/v1/customers/{id}/recommendations"), ("post", "/v1/recommendations/batch"), ("get", "/v1/movies/{id}/similar"),
+            ("get", "/v1/model"), ("post", "/v1/admin/reload"), ("get", "/metrics"), ("get", "/openapi.json"), ("get", "/docs"),
+        ]
+        #expect(Set(paths.keys) == Set(served.map(\.1)))
+        for (method, path) in served { #expect(paths[path]?[method] != nil, "\(method) \(path)") }
+        try await app(try await models.holder(), token: "t").test(.router) { client in
+            for (method, path) in served {
+                let uri = path.replacingOccurrences(of: "{id}", with: "2") + (path == "/suggested_movies" ? "?Cust_Id=100" : "")
+                try await client.execute(uri: uri, method: method == "get" ? .get : .post,
+                                         body: path.hasSuffix("batch") ? ByteBuffer(string: #"{"customer_ids":[100]}"#) : nil) { response in
+                    // Served: anything but "no such route" (the admin route answers 401 without a token).
+                    #expect(response.status != .notFound, "\(method) \(path)")
+                }
+            }
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(!json(response).isEmpty)
+            }
+            try await client.execute(uri: "/docs", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                for (_, path) in served { #expect(html.contains(DocsPage.escape(path))) }
+                #expect(!html.contains("http://") && !html.contains("https://"))
+            }
+        }
+    }
+}
