@@ -35,6 +35,11 @@ let package = Package(
         // Pure Swift core: formats, data preparation, model, scoring.
         .target(name: "RecoCore", swiftSettings: vectorFlags),
 
+        // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
+        .target(
+            name: "RecoKafka",
+            dependencies: ["CRdKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+
         // Executables stay thin: parse options, wire, run.
         .executableTarget(
             name: "reco",
@@ -59,6 +64,7 @@ let package = Package(
             path: "Sources/reco-api"),
 
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
+        .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "RecoAPITests",
             dependencies: [

@@ -1,0 +1,12 @@
+/// C strings written by librdkafka into our buffers.
+enum CString {
+    static func string(_ buffer: [CChar]) -> String {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// An `rd_kafka_t` pointer handed to a thread; the handle that owns it outlives the thread.
+struct SendableClientPointer: @unchecked Sendable {
+    let pointer: OpaquePointer
+}

@@ -1,0 +1,74 @@
+import CRdKafka
+import RecoCore
+
+/// Client settings in librdkafka's vocabulary, as a Confluent-style properties file gives them.
+///
+/// Keys for Confluent's Schema Registry (`schema.registry.*`, `basic.auth.*`) are not client
+/// settings: they are dropped and reported. Environment variables `KAFKA_<KEY>` override the
+/// file, with the key lower-cased and `_` read as `.` (`KAFKA_BOOTSTRAP_SERVERS` →
+/// `bootstrap.servers`). `description` never shows secret values.
+public struct KafkaConfiguration: Sendable, CustomStringConvertible {
+    public private(set) var properties: [String: String]
+    /// Keys removed because they are not for librdkafka.
+    public private(set) var droppedKeys: [String] = []
+
+    public init(_ properties: [String: String] = [:]) {
+        self.properties = [:]
+        for (key, value) in properties { set(key, value) }
+    }
+
+    /// Reads `path` (if any), then applies `KAFKA_*` variables from `environment`.
+    public static func load(path: String?, environment: [String: String]) throws -> KafkaConfiguration {
+        var configuration = KafkaConfiguration()
+        if let path {
+            for entry in try PropertiesFile.load(path: path).entries { configuration.set(entry.key, entry.value) }
+        }
+        for (name, value) in environment where name.hasPrefix("KAFKA_") && name != "KAFKA_CONFIG" {
+            let key = name.dropFirst("KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")
+            configuration.set(key, value)
+        }
+        return configuration
+    }
+
+    public mutating func set(_ key: String, _ value: String) {
+        if key.hasPrefix("schema.registry.") || key.hasPrefix("basic.auth.") {
+            if !droppedKeys.contains(key) { droppedKeys.append(key) }
+            return
+        }
+        properties[key] = value
+    }
+
+    /// A copy with `key` set only where the caller's configuration did not set it.
+    public func withDefault(_ key: String, _ value: String) -> KafkaConfiguration {
+        var copy = self
+        if copy.properties[key] == nil { copy.properties[key] = value }
+        return copy
+    }
+
+    public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
+
+    public var description: String { Secrets.redacted(properties) }
+
+    /// A librdkafka configuration object; unknown keys or bad values fail with librdkafka's own
+    /// message (secret values are not repeated in it).
+    func makeConf() throws(KafkaError) -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else { throw .configuration("cannot allocate a configuration") }
+        var errorText = [CChar](repeating: 0, count: 512)
+        for key in properties.keys.sorted() {
+            let value = properties[key] ?? ""
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                let detail = CString.string(errorText)
+                throw .configuration(Secrets.isSecret(key) ? "invalid value for \(key)" : "\(detail)")
+            }
+        }
+        return conf
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
