@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "reco", targets: ["reco"]),
         .executable(name: "reco-api", targets: ["reco-api"]),
+        .executable(name: "producer", targets: ["producer"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
     ],
     targets: [
         // C libraries, wrapped only by RecoKafka and RecoStore.
@@ -44,9 +47,20 @@ let package = Package(
         .executableTarget(
             name: "reco",
             dependencies: [
-                "RecoCore",
+                "RecoCore", "RecoKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "producer",
+            dependencies: [
+                "RecoCore", "RecoKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
         .executableTarget(
@@ -65,6 +79,13 @@ let package = Package(
 
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "ProducerTests",
+            dependencies: [
+                "producer", "RecoKafka", "RecoCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "RecoAPITests",
             dependencies: [

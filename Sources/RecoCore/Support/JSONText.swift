@@ -1,6 +1,6 @@
-/// JSON string literals for responses assembled by hand.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
+/// JSON string literals for JSON assembled by hand on hot paths.
+public enum JSONText {
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

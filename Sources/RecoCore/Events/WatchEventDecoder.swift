@@ -1,0 +1,133 @@
+import Foundation
+
+/// Reads watch events from message values in either format the pipeline meets:
+/// - `watch_event/v1` JSON (what `producer` writes);
+/// - the seed producer's pandas `to_json()` columns orient:
+///   `{"Movie_Id":{"0":3},"YearRelease":{"0":2004},"Name":{"0":"…"},"current_time":{"0":…},"customerID":{"0":…}}`,
+///   which may hold several rows.
+/// Ids must be positive 32-bit integers; years, when present, 1800–2100.
+public enum WatchEventDecoder {
+    public static let maximumBytes = 64 * 1024
+
+    public static func decode(_ bytes: [UInt8]) throws(EventError) -> [WatchEvent] {
+        guard !bytes.isEmpty else { throw EventError(.empty, "the message is empty") }
+        guard bytes.count <= maximumBytes else { throw EventError(.oversized, "the message has \(bytes.count) bytes (limit \(maximumBytes))") }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw EventError(.notJSON, "not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else { throw EventError(.unknownFormat, "the JSON is not an object") }
+        if let schema = fields["schema"] {
+            guard schema as? String == WatchEvent.schema else { throw EventError(.unknownFormat, "unsupported schema \(schema)") }
+            return [try version1(fields)]
+        }
+        if fields["customerID"] != nil || fields["Movie_Id"] != nil { return try legacy(fields) }
+        throw EventError(.unknownFormat, "neither a watch_event/v1 nor the seed's pandas columns format")
+    }
+
+    private static func version1(_ fields: [String: Any]) throws(EventError) -> WatchEvent {
+        let eventId = try string(fields, "event_id")
+        guard !eventId.isEmpty, eventId.count <= 128 else { throw EventError(.invalidValue, "event_id must be 1-128 characters") }
+        let watchedAt = try string(fields, "watched_at")
+        guard parseTime(watchedAt) != nil else { throw EventError(.invalidValue, "watched_at is not an RFC 3339 time: '\(watchedAt.prefix(40))'") }
+        return WatchEvent(eventId: eventId, customerId: try id(fields["customer_id"], "customer_id"), movieId: try id(fields["movie_id"], "movie_id"),
+                          title: try optionalString(fields, "title"), year: try year(fields["year"], "year"),
+                          watchedAt: watchedAt, source: try optionalString(fields, "source") ?? "")
+    }
+
+    /// Columns orient: each column maps a row label to a value.
+    private static func legacy(_ fields: [String: Any]) throws(EventError) -> [WatchEvent] {
+        func column(_ name: String, required: Bool) throws(EventError) -> [String: Any]? {
+            guard let value = fields[name] else {
+                if required { throw EventError(.missingField, "\(name) is missing") }
+                return nil
+            }
+            guard let column = value as? [String: Any] else { throw EventError(.wrongType, "\(name) must be an object of rows") }
+            return column
+        }
+        guard let customers = try column("customerID", required: true), let movies = try column("Movie_Id", required: true) else { return [] }
+        let years = try column("YearRelease", required: false) ?? [:]
+        let names = try column("Name", required: false) ?? [:]
+        let times = try column("current_time", required: false) ?? [:]
+        guard !customers.isEmpty else { throw EventError(.missingField, "customerID has no rows") }
+        var events: [WatchEvent] = []
+        for row in customers.keys.sorted(by: { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }) {
+            guard movies[row] != nil else { throw EventError(.missingField, "Movie_Id has no row \(row)") }
+            let customer = try id(customers[row], "customerID")
+            let movie = try id(movies[row], "Movie_Id")
+            let time = try legacyTime(times[row])
+            let title = names[row] as? String
+            events.append(WatchEvent(eventId: "legacy-\(customer)-\(movie)-\(time.millisecondsSince1970)",
+                                     customerId: customer, movieId: movie, title: title, year: try year(years[row], "YearRelease"),
+                                     watchedAt: WatchEvent.timestamp(time), source: "legacy"))
+        }
+        return events
+    }
+
+    private static func string(_ fields: [String: Any], _ name: String) throws(EventError) -> String {
+        guard let value = fields[name] else { throw EventError(.missingField, "\(name) is missing") }
+        guard let text = value as? String else { throw EventError(.wrongType, "\(name) must be a string") }
+        return text
+    }
+
+    private static func optionalString(_ fields: [String: Any], _ name: String) throws(EventError) -> String? {
+        guard let value = fields[name], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw EventError(.wrongType, "\(name) must be a string") }
+        return text
+    }
+
+    /// A positive id that fits 32 bits; pandas may write integers as floats (3.0).
+    static func id(_ value: Any?, _ name: String) throws(EventError) -> UInt32 {
+        guard let value, !(value is NSNull) else { throw EventError(.missingField, "\(name) is missing") }
+        guard let number = value as? NSNumber, !isJSONBoolean(value) else {
+            throw EventError(.wrongType, "\(name) must be a number, got \(String(describing: value).prefix(40))")
+        }
+        let double = number.doubleValue
+        guard double == double.rounded() else { throw EventError(.invalidValue, "\(name) must be a whole number, got \(double)") }
+        guard double >= 1, double <= Double(UInt32.max) else { throw EventError(.invalidValue, "\(name) must be between 1 and \(UInt32.max), got \(number)") }
+        return UInt32(double)
+    }
+
+    static func year(_ value: Any?, _ name: String) throws(EventError) -> Int? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, !isJSONBoolean(value) else { throw EventError(.wrongType, "\(name) must be a number") }
+        let double = number.doubleValue
+        guard double.isFinite else { return nil }
+        guard double == double.rounded(), (1800...2100).contains(Int(double)) else { throw EventError(.invalidValue, "\(name) is not a year: \(number)") }
+        return Int(double)
+    }
+
+    /// pandas writes datetimes as epoch milliseconds; strings are read as RFC 3339.
+    private static func legacyTime(_ value: Any?) throws(EventError) -> Date {
+        guard let value, !(value is NSNull) else { return Date() }
+        if let number = value as? NSNumber, !isJSONBoolean(value) {
+            let milliseconds = number.doubleValue
+            guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 4_102_444_800_000 else {
+                throw EventError(.invalidValue, "current_time is not a time: \(number)")
+            }
+            return Date(timeIntervalSince1970: milliseconds / 1000)
+        }
+        if let text = value as? String, let date = parseTime(text) { return date }
+        throw EventError(.invalidValue, "current_time is not a time")
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
+
+/// Whether JSONSerialization made this value from `true`/`false` (NSNumber bridges 1 to Bool, so
+/// `is Bool` cannot tell).
+private func isJSONBoolean(_ value: Any) -> Bool {
+    String(describing: type(of: value)).contains("Boolean")
+}
+
+extension Date {
+    var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}
