@@ -38,6 +38,11 @@ let package = Package(
         // Pure Swift core: formats, data preparation, model, scoring.
         .target(name: "RecoCore", swiftSettings: vectorFlags),
 
+        // libpq behind Swift types: connection, bound queries, migrations, the recommendations table.
+        .target(
+            name: "RecoStore",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
+
         // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
         .target(
             name: "RecoKafka",
@@ -78,6 +83,7 @@ let package = Package(
             path: "Sources/reco-api"),
 
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
+        .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ProducerTests",
