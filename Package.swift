@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "reco", targets: ["reco"]),
         .executable(name: "reco-api", targets: ["reco-api"]),
         .executable(name: "producer", targets: ["producer"]),
+        .executable(name: "consumer", targets: ["consumer"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -82,7 +83,21 @@ let package = Package(
             ],
             path: "Sources/reco-api"),
 
+        .executableTarget(
+            name: "consumer",
+            dependencies: [
+                "RecoCore", "RecoKafka", "RecoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
+
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
+        .testTarget(
+            name: "ConsumerTests",
+            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

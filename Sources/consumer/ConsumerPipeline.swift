@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import RecoCore
+import RecoKafka
+import RecoStore
+import Synchronization
+
+/// consume → decode → recommend → write → store offsets, batch by batch.
+///
+/// At-least-once: a batch's offsets are stored only after its rows are committed in PostgreSQL
+/// and its bad messages' dead letters are acknowledged by Kafka. Rows are keyed by
+/// (topic, partition, offset, rank), so a batch processed twice inserts nothing the second time.
+/// Failures that are not the messages' fault (API or database down) never go to the dead-letter
+/// topic: the batch is retried, the partitions paused meanwhile.
+final class ConsumerPipeline: Sendable {
+    struct Settings: Sendable {
+        var topic: String
+        var deadLetterTopic: String
+        var batchSize = 500
+        var limit = 10
+        var exitWhenIdle: Duration?
+        var statsInterval: Duration = .seconds(10)
+    }
+
+    struct Statistics: Sendable {
+        var consumed = 0
+        var events = 0
+        var rowsWritten = 0
+        var deadLetters = 0
+        var latencies: [Double] = []
+    }
+
+    let settings: Settings
+    let consumer: KafkaConsumer
+    let deadLetters: KafkaProducer
+    let store: RecommendationStore
+    let source: any RecommendationSource
+    let logger: Logger
+    private let stopRequested = Atomic<Bool>(false)
+    private let statistics = Mutex(Statistics())
+    private let pendingDeadLetters = Mutex<[UInt64: Bool]>([:])
+
+    init(settings: Settings, consumer: KafkaConsumer, deadLetters: KafkaProducer, store: RecommendationStore,
+         source: any RecommendationSource, logger: Logger) {
+        self.settings = settings
+        self.consumer = consumer
+        self.deadLetters = deadLetters
+        self.store = store
+        self.source = source
+        self.logger = logger
+    }
+
+    func requestStop() { stopRequested.store(true, ordering: .releasing) }
+
+    var totals: Statistics { statistics.withLock { $0 } }
+
+    func run() async throws {
+        var lastMessage = ContinuousClock.now
+        var lastStats = ContinuousClock.now
+        while !stopRequested.load(ordering: .acquiring) {
+            let batch = try await consumer.poll(maximum: settings.batchSize, timeout: .milliseconds(200))
+            let now = ContinuousClock.now
+            if batch.isEmpty {
+                // Idle time counts only once partitions are assigned (joining a group takes seconds).
+                if consumer.assignedPartitions.isEmpty { lastMessage = now }
+                if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
+                    logger.info("idle, exiting", metadata: ["consumer.idle_seconds": "\(idle.components.seconds)"])
+                    break
+                }
+            } else {
+                lastMessage = now
+                try await process(batch)
+            }
+            if now - lastStats >= settings.statsInterval {
+                logStats()
+                lastStats = now
+            }
+        }
+        try? await consumer.commit()
+        logStats()
+    }
+
+    func process(_ batch: [KafkaConsumedMessage]) async throws {
+        var good: [(message: KafkaConsumedMessage, events: [WatchEvent])] = []
+        var bad: [(message: KafkaConsumedMessage, error: EventError)] = []
+        for message in batch {
+            do {
+                good.append((message, try WatchEventDecoder.decode(message.value)))
+            } catch {
+                bad.append((message, error))
+            }
+        }
+        if !bad.isEmpty { try await sendDeadLetters(bad) }
+
+        let customers = Array(Set(good.flatMap { $0.events.map(\.customerId) }))
+        var rows: [RecommendationRow] = []
+        if !customers.isEmpty {
+            let (version, results) = try await recommendWithRetry(customers)
+            let byCustomer = Dictionary(results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
+            for (message, events) in good {
+                for (eventIndex, event) in events.enumerated() {
+                    guard let recommendation = byCustomer[event.customerId] else { continue }
+                    for (rank, item) in recommendation.items.enumerated() {
+                        rows.append(RecommendationRow(
+                            topic: message.topic, partition: message.partition, offset: message.offset, rank: eventIndex * 100 + rank + 1,
+                            customerId: event.customerId, movieId: item.movieId, title: item.title, year: item.year, score: item.score,
+                            modelVersion: version, eventId: event.eventId, eventTime: event.watchedAt, coldStart: recommendation.coldStart))
+                    }
+                }
+            }
+        }
+        let written = try await writeWithRetry(rows)
+        try consumer.store(batch)
+        let latencies = good.compactMap { entry -> Double? in
+            guard let time = entry.message.timestampMilliseconds else { return nil }
+            return Date().timeIntervalSince1970 * 1000 - Double(time)
+        }
+        statistics.withLock {
+            $0.consumed += batch.count
+            $0.events += good.reduce(0) { $0 + $1.events.count }
+            $0.rowsWritten += written
+            $0.deadLetters += bad.count
+            $0.latencies.append(contentsOf: latencies)
+            if $0.latencies.count > 100_000 { $0.latencies.removeFirst($0.latencies.count - 100_000) }
+        }
+    }
+
+    /// Sends each bad message to the dead-letter topic with the reason and its origin, and waits
+    /// until Kafka acknowledged every one before their offsets may be stored.
+    private func sendDeadLetters(_ bad: [(message: KafkaConsumedMessage, error: EventError)]) async throws {
+        for (message, error) in bad {
+            logger.warning("dead letter", metadata: ["kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                                                    "event.error": "\(error)"])
+            try await deadLetters.send(KafkaOutgoingMessage(topic: settings.deadLetterTopic, key: message.key, value: message.value, headers: [
+                KafkaHeader(name: "error", text: error.description), KafkaHeader(name: "error.reason", text: error.reason.rawValue),
+                KafkaHeader(name: "source.topic", text: message.topic), KafkaHeader(name: "source.partition", text: String(message.partition)),
+                KafkaHeader(name: "source.offset", text: String(message.offset)),
+            ]))
+        }
+        let before = deadLetters.statistics.failed
+        let remaining = await deadLetters.flush(timeout: .seconds(30))
+        guard remaining == 0, deadLetters.statistics.failed == before else {
+            throw KafkaError(code: -185, message: "dead letters were not acknowledged; the batch will be read again")
+        }
+    }
+
+    private func recommendWithRetry(_ customers: [UInt32]) async throws -> (String, [ConsumerRecommendation]) {
+        var delay = Duration.milliseconds(200)
+        var paused = false
+        defer { if paused { try? consumer.resume(Array(consumer.assignedPartitions)) } }
+        while true {
+            do {
+                return try await source.recommend(customers, limit: settings.limit)
+            } catch {
+                if stopRequested.load(ordering: .acquiring) { throw error }
+                if !paused {
+                    // Circuit open: stop fetching more while the API is down.
+                    try? consumer.pause(Array(consumer.assignedPartitions))
+                    paused = true
+                }
+                logger.warning("recommendations unavailable, retrying", metadata: ["consumer.error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    private func writeWithRetry(_ rows: [RecommendationRow]) async throws -> Int {
+        while true {
+            do {
+                return try await store.write(rows, retryUntil: .now + .seconds(30))
+            } catch {
+                if stopRequested.load(ordering: .acquiring) || !error.isTransient { throw error }
+                logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)"])
+            }
+        }
+    }
+
+    private func logStats() {
+        let totals = self.totals
+        let lag = consumer.lag().values.reduce(0, +)
+        let sorted = totals.latencies.sorted()
+        func percentile(_ q: Double) -> String {
+            sorted.isEmpty ? "-" : String(Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]))
+        }
+        logger.info("stats", metadata: [
+            "consumer.consumed": "\(totals.consumed)", "consumer.events": "\(totals.events)", "consumer.rows": "\(totals.rowsWritten)",
+            "consumer.dlq": "\(totals.deadLetters)", "consumer.lag": "\(lag)",
+            "consumer.latency_p50_ms": "\(percentile(0.5))", "consumer.latency_p99_ms": "\(percentile(0.99))",
+        ])
+    }
+}

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import RecoCore
+
+/// Top-N movies for many customers: in process from a model file, or from reco-api's batch route.
+protocol RecommendationSource: Sendable {
+    /// Results in the order of `customerIds`; throws when the source is unavailable (never the
+    /// events' fault: the caller pauses and retries).
+    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation])
+    func shutdown() async
+}
+
+struct ConsumerRecommendation: Sendable {
+    var customerId: UInt32
+    var coldStart: Bool
+    var items: [(movieId: UInt32, title: String?, year: Int?, score: Float)]
+}
+
+/// Scores with a memory-mapped model file in this process.
+struct ModelFileSource: RecommendationSource {
+    let recommender: Recommender
+    let catalog: MovieCatalog
+
+    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation]) {
+        let results = recommender.recommend(customerIds: customerIds, limit: limit).map { result in
+            ConsumerRecommendation(customerId: result.customerId, coldStart: result.coldStart, items: result.items.map {
+                ($0.movieId, catalog[$0.movieId]?.title, catalog[$0.movieId]?.year, $0.score)
+            })
+        }
+        return (recommender.model.metadata.version, results)
+    }
+
+    func shutdown() async {}
+}
+
+/// Calls `POST /v1/recommendations/batch` (keep-alive connections, timeout).
+final class APISource: RecommendationSource {
+    let baseURL: String
+    let timeout: Duration
+    private let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+    init(baseURL: String, timeout: Duration) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.timeout = timeout
+    }
+
+    private struct Response: Decodable {
+        struct Result: Decodable {
+            struct Item: Decodable {
+                var movie_id: UInt32
+                var title: String?
+                var year: Int?
+                var score: Float
+            }
+            var customer_id: UInt32
+            var cold_start: Bool
+            var items: [Item]
+        }
+        var model_version: String
+        var results: [Result]
+    }
+
+    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation]) {
+        var request = HTTPClientRequest(url: baseURL + "/v1/recommendations/batch")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = "{\"customer_ids\":[\(customerIds.map(String.init).joined(separator: ","))],\"limit\":\(limit)}"
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000)))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        guard response.status.code == 200 else {
+            throw APIUnavailable(message: "HTTP \(response.status.code): \(String(buffer: bytes).prefix(200))")
+        }
+        let decoded = try JSONDecoder().decode(Response.self, from: Data(bytes.readableBytesView))
+        return (decoded.model_version, decoded.results.map { result in
+            ConsumerRecommendation(customerId: result.customer_id, coldStart: result.cold_start,
+                                   items: result.items.map { ($0.movie_id, $0.title, $0.year, $0.score) })
+        })
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    struct APIUnavailable: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
