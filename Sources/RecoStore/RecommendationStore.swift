@@ -81,6 +81,17 @@ public final class RecommendationStore: Sendable {
         }
     }
 
+    /// Bulk-loads rows into any table with COPY (tools, benchmarks and tests).
+    @discardableResult
+    public func copy(into table: String, columns: [String], rows: [[String?]]) async throws(DatabaseError) -> Int {
+        try await worker.run { (connection) throws(DatabaseError) in try connection.copy(into: table, columns: columns, rows: rows) }
+    }
+
+    /// Runs a statement that returns no rows (tools and tests); values are bound parameters.
+    public func execute(_ sql: String, _ parameters: [String?] = []) async throws(DatabaseError) {
+        try await worker.run { (connection) throws(DatabaseError) in _ = try connection.execute(sql, parameters) }
+    }
+
     /// Rows in the table (for summaries and tests).
     public func count() async throws(DatabaseError) -> Int {
         try await worker.run { (connection) throws(DatabaseError) in

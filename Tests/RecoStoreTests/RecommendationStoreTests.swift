@@ -22,7 +22,9 @@ import Testing
                           eventTime: "2026-11-25T18:00:00.123Z", coldStart: false)
     }
 
-    @Test(.enabled(if: databaseURL != nil || ProcessInfo.processInfo.environment["RECO_REQUIRE_DATABASE"] != nil))
+    static var enabled: Bool { databaseURL != nil || ProcessInfo.processInfo.environment["RECO_REQUIRE_DATABASE"] != nil }
+
+    @Test(.enabled(if: enabled))
     func writesRowsExactlyAndReplaysInsertNothing() async throws {
         let store = try store()
         try await store.migrate()
@@ -68,5 +70,20 @@ import Testing
     @Test func arrayLiteralsQuoteEveryElement() {
         #expect(PostgresArray.text(["a", nil, "b\"c", "d\\e", "f,g"]) == #"{"a",NULL,"b\"c","d\\e","f,g"}"#)
         #expect(PostgresArray.numbers([1, -2]) == "{1,-2}")
+    }
+}
+
+@Suite(.serialized) struct CopyTests {
+    @Test(.enabled(if: RecommendationStoreTests.enabled))
+    func copyLoadsRowsWithEscapesAndNulls() async throws {
+        let url = try #require(RecommendationStoreTests.databaseURL, "RECO_TEST_DATABASE_URL is not set")
+        let store = RecommendationStore(url: DatabaseURL(url, environment: [:]), logger: Logger(label: "copy-test"))
+        let table = "copy_test_\(UInt32.random(in: 0...UInt32.max))"
+        try await store.execute("CREATE TABLE \(table) (id integer, note text)")
+        let rows: [[String?]] = [["1", "tab\there"], ["2", nil], ["3", "back\\slash\nnew line"], ["4", "Amélie, \"quoted\""]]
+        #expect(try await store.copy(into: table, columns: ["id", "note"], rows: rows) == 4)
+        let stored = try await store.rows("SELECT id, note FROM \(table) ORDER BY id", columns: ["id", "note"])
+        #expect(stored.map { $0["note"] ?? nil } == rows.map { $0[1] })
+        try await store.execute("DROP TABLE \(table)")
     }
 }
