@@ -176,8 +176,16 @@ final class ConsumerPipeline: Sendable {
         }
     }
 
+    private let lastStats = Mutex<(time: ContinuousClock.Instant, events: Int)>((.now, 0))
+
     private func logStats() {
         let totals = self.totals
+        let now = ContinuousClock.now
+        let rate = lastStats.withLock { last -> Double in
+            defer { last = (now, totals.events) }
+            let seconds = (now - last.time).seconds
+            return seconds > 0 ? Double(totals.events - last.events) / seconds : 0
+        }
         let lag = consumer.lag().values.reduce(0, +)
         let sorted = totals.latencies.sorted()
         func percentile(_ q: Double) -> String {
@@ -185,7 +193,7 @@ final class ConsumerPipeline: Sendable {
         }
         logger.info("stats", metadata: [
             "consumer.consumed": "\(totals.consumed)", "consumer.events": "\(totals.events)", "consumer.rows": "\(totals.rowsWritten)",
-            "consumer.dlq": "\(totals.deadLetters)", "consumer.lag": "\(lag)",
+            "consumer.dlq": "\(totals.deadLetters)", "consumer.lag": "\(lag)", "consumer.events_per_s": "\(Int(rate))",
             "consumer.latency_p50_ms": "\(percentile(0.5))", "consumer.latency_p99_ms": "\(percentile(0.99))",
         ])
     }

@@ -8,7 +8,7 @@ import Testing
 
 /// End to end against the Kafka mock cluster and the PostgreSQL that scripts/test starts.
 @Suite(.serialized) struct ConsumerPipelineTests {
-    static var databaseURL: String? { ProcessInfo.processInfo.environment["RECO_TEST_DATABASE_URL"] }
+    static var databaseURL: String? { ProcessInfo.processInfo.environment["RECO_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
     static var enabled: Bool { databaseURL != nil || ProcessInfo.processInfo.environment["RECO_REQUIRE_DATABASE"] != nil }
 
     private var logger: Logger {

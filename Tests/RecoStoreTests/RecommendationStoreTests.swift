@@ -5,7 +5,7 @@ import Testing
 
 /// Against the real PostgreSQL that scripts/test starts (RECO_TEST_DATABASE_URL).
 @Suite(.serialized) struct RecommendationStoreTests {
-    static var databaseURL: String? { ProcessInfo.processInfo.environment["RECO_TEST_DATABASE_URL"] }
+    static var databaseURL: String? { ProcessInfo.processInfo.environment["RECO_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     private func store() throws -> RecommendationStore {
         guard let url = Self.databaseURL else {

@@ -3,12 +3,13 @@
 #   scripts/lib/postgres.sh start   init if needed, start, create role and database 'reco'; prints DATABASE_URL
 #   scripts/lib/postgres.sh stop
 #   scripts/lib/postgres.sh url
-# Port: RECO_PG_PORT (default 55432). initdb refuses root, so as root the cluster runs as 'postgres'.
+# Port: RECO_PG_PORT (default 55432); directory: RECO_PG_DIR (default .run/postgres).
+# initdb refuses root, so as root the cluster runs as 'postgres'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 port="${RECO_PG_PORT:-55432}"
-root="$(pwd)/.run/postgres"
+root="${RECO_PG_DIR:-$(pwd)/.run/postgres}"
 data="$root/data"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -x "$bin/initdb" ] || { echo "postgres.sh: PostgreSQL server binaries not found (install the postgresql package)" >&2; exit 1; }
