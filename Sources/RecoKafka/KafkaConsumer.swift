@@ -21,6 +21,8 @@ public final class KafkaConsumer: Sendable {
             .withDefault("enable.auto.commit", "true")
             .withDefault("auto.commit.interval.ms", "1000")
             .withDefault("auto.offset.reset", "earliest")
+            // A fetch returns after at most 50 ms without data (librdkafka waits 500 ms): low latency at low rates.
+            .withDefault("fetch.wait.max.ms", "50")
         settings.set("group.id", groupID)
         let assignment = Assignment(logger: logger)
         let context = ClientContext(logger: logger, rebalance: assignment)

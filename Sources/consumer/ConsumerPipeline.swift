@@ -28,6 +28,10 @@ final class ConsumerPipeline: Sendable {
         var rowsWritten = 0
         var deadLetters = 0
         var latencies: [Double] = []
+        /// Seconds spent per stage, to show where a slow pipeline spends its time.
+        var decodeSeconds = 0.0
+        var recommendSeconds = 0.0
+        var writeSeconds = 0.0
     }
 
     let settings: Settings
@@ -81,6 +85,7 @@ final class ConsumerPipeline: Sendable {
     }
 
     func process(_ batch: [KafkaConsumedMessage]) async throws {
+        let decodeStart = ContinuousClock.now
         var good: [(message: KafkaConsumedMessage, events: [WatchEvent])] = []
         var bad: [(message: KafkaConsumedMessage, error: EventError)] = []
         for message in batch {
@@ -91,6 +96,7 @@ final class ConsumerPipeline: Sendable {
             }
         }
         if !bad.isEmpty { try await sendDeadLetters(bad) }
+        let recommendStart = ContinuousClock.now
 
         let customers = Array(Set(good.flatMap { $0.events.map(\.customerId) }))
         var rows: [RecommendationRow] = []
@@ -109,7 +115,9 @@ final class ConsumerPipeline: Sendable {
                 }
             }
         }
+        let writeStart = ContinuousClock.now
         let written = try await writeWithRetry(rows)
+        let writeEnd = ContinuousClock.now
         try consumer.store(batch)
         let latencies = good.compactMap { entry -> Double? in
             guard let time = entry.message.timestampMilliseconds else { return nil }
@@ -121,6 +129,9 @@ final class ConsumerPipeline: Sendable {
             $0.rowsWritten += written
             $0.deadLetters += bad.count
             $0.latencies.append(contentsOf: latencies)
+            $0.decodeSeconds += (recommendStart - decodeStart).seconds
+            $0.recommendSeconds += (writeStart - recommendStart).seconds
+            $0.writeSeconds += (writeEnd - writeStart).seconds
             if $0.latencies.count > 100_000 { $0.latencies.removeFirst($0.latencies.count - 100_000) }
         }
     }
@@ -195,6 +206,9 @@ final class ConsumerPipeline: Sendable {
             "consumer.consumed": "\(totals.consumed)", "consumer.events": "\(totals.events)", "consumer.rows": "\(totals.rowsWritten)",
             "consumer.dlq": "\(totals.deadLetters)", "consumer.lag": "\(lag)", "consumer.events_per_s": "\(Int(rate))",
             "consumer.latency_p50_ms": "\(percentile(0.5))", "consumer.latency_p99_ms": "\(percentile(0.99))",
+            "consumer.decode_s": "\(Decimals.format(totals.decodeSeconds, places: 1))",
+            "consumer.recommend_s": "\(Decimals.format(totals.recommendSeconds, places: 1))",
+            "consumer.write_s": "\(Decimals.format(totals.writeSeconds, places: 1))",
         ])
     }
 }

@@ -107,9 +107,25 @@ struct RecommendationsController {
         let limit = decoded.limit ?? 10
         guard (1...100).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 100, got \(limit)") }
         guard let serving = models.model else { throw APIError.notReady }
-        let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true).map {
-            BatchResult(customerId: $0.customerId, coldStart: $0.coldStart, items: RecommendationItem.items($0.items, catalog: serving.catalog))
+        let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true)
+        return JSONResponse.make(bytes: Array(Self.batchJSON(results, version: serving.version, catalog: serving.catalog).utf8))
+    }
+
+    /// The batch answer written directly: it is the consumer's hot path, and JSONEncoder costs
+    /// tens of milliseconds for a thousand customers. Same shape as `BatchResponse`.
+    static func batchJSON(_ results: [Recommendation], version: String, catalog: MovieCatalog) -> String {
+        var text = "{\"model_version\":" + JSONText.quoted(version) + ",\"results\":["
+        text.reserveCapacity(results.count * 900)
+        for (index, result) in results.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"cold_start\":\(result.coldStart),\"customer_id\":\(result.customerId),\"items\":["
+            for (rank, item) in RecommendationItem.items(result.items, catalog: catalog).enumerated() {
+                if rank > 0 { text += "," }
+                text += "{\"movie_id\":\(item.movieId),\"rank\":\(item.rank),\"score\":\(item.score),\"title\":"
+                text += (item.title.map(JSONText.quoted) ?? "null") + ",\"year\":" + (item.year.map(String.init) ?? "null") + "}"
+            }
+            text += "]}"
         }
-        return try JSONResponse.make(BatchResponse(modelVersion: serving.version, results: results))
+        return text + "]}"
     }
 }

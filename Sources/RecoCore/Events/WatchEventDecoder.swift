@@ -31,7 +31,7 @@ public enum WatchEventDecoder {
         let eventId = try string(fields, "event_id")
         guard !eventId.isEmpty, eventId.count <= 128 else { throw EventError(.invalidValue, "event_id must be 1-128 characters") }
         let watchedAt = try string(fields, "watched_at")
-        guard parseTime(watchedAt) != nil else { throw EventError(.invalidValue, "watched_at is not an RFC 3339 time: '\(watchedAt.prefix(40))'") }
+        guard RFC3339.isValid(watchedAt) else { throw EventError(.invalidValue, "watched_at is not an RFC 3339 time: '\(watchedAt.prefix(40))'") }
         return WatchEvent(eventId: eventId, customerId: try id(fields["customer_id"], "customer_id"), movieId: try id(fields["movie_id"], "movie_id"),
                           title: try optionalString(fields, "title"), year: try year(fields["year"], "year"),
                           watchedAt: watchedAt, source: try optionalString(fields, "source") ?? "")
