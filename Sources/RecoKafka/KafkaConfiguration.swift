@@ -1,4 +1,8 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
 import RecoCore
 
 /// Client settings in librdkafka's vocabulary, as a Confluent-style properties file gives them.
@@ -28,6 +32,18 @@ public struct KafkaConfiguration: Sendable, CustomStringConvertible {
             configuration.set(key, value)
         }
         return configuration
+    }
+
+    /// The services' rule: `--config FILE`, else `$KAFKA_CONFIG`, else `config/kafka.local.properties`
+    /// if present; then `KAFKA_*` variables. Dropped keys are reported through `logger`.
+    public static func forService(explicitPath: String?, environment: [String: String], logger: Logger) throws -> (KafkaConfiguration, path: String?) {
+        let fallback = "config/kafka.local.properties"
+        let path = explicitPath ?? environment["KAFKA_CONFIG"] ?? (access(fallback, R_OK) == 0 ? fallback : nil)
+        let configuration = try load(path: path, environment: environment)
+        for key in configuration.droppedKeys {
+            logger.notice("ignoring a setting that is not for the Kafka client", metadata: ["kafka.key": "\(key)"])
+        }
+        return (configuration, path)
     }
 
     public mutating func set(_ key: String, _ value: String) {

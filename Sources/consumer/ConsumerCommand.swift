@@ -72,14 +72,13 @@ struct ConsumerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "consumer")
         let environment = ProcessInfo.processInfo.environment
-        let path = config ?? environment["KAFKA_CONFIG"] ?? (FileManager.default.fileExists(atPath: "config/kafka.local.properties") ? "config/kafka.local.properties" : nil)
-        var kafka = try KafkaConfiguration.load(path: path, environment: environment)
-        for key in kafka.droppedKeys { logger.notice("ignoring a setting that is not for the Kafka client", metadata: ["kafka.key": "\(key)"]) }
+        var (kafka, path) = try KafkaConfiguration.forService(explicitPath: config, environment: environment, logger: logger)
         kafka.set("auto.offset.reset", autoOffsetReset)
 
         let database = DatabaseURL(databaseURL, environment: environment)
         let store = RecommendationStore(url: database, logger: logger)
-        logger.info("starting", metadata: ["db.url": "\(database)", "kafka.settings": "\(kafka)", "kafka.group": "\(group)"])
+        logger.info("starting", metadata: ["db.url": "\(database)", "kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(kafka)",
+                                           "kafka.group": "\(group)"])
         try await store.migrate()
 
         let source: any RecommendationSource

@@ -76,9 +76,7 @@ struct ProducerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "producer")
         let environment = ProcessInfo.processInfo.environment
-        let path = config ?? environment["KAFKA_CONFIG"] ?? (FileManager.default.fileExists(atPath: "config/kafka.local.properties") ? "config/kafka.local.properties" : nil)
-        let kafka = try KafkaConfiguration.load(path: path, environment: environment)
-        for key in kafka.droppedKeys { logger.notice("ignoring a setting that is not for the Kafka client", metadata: ["kafka.key": "\(key)"]) }
+        let (kafka, path) = try KafkaConfiguration.forService(explicitPath: config, environment: environment, logger: logger)
         logger.info("configuration", metadata: ["kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(kafka)"])
 
         do {
