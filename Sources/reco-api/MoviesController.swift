@@ -58,7 +58,7 @@ struct MoviesController {
         }
         let items = movies.enumerated().map { index, movie in
             SimilarItem(rank: index + 1, movieId: movie.movieId, title: serving.catalog[movie.movieId]?.title,
-                        year: serving.catalog[movie.movieId]?.year, similarity: (Double(movie.score) * 10_000).rounded() / 10_000)
+                        year: serving.catalog[movie.movieId]?.year, similarity: rounded(movie.score))
         }
         return try JSONResponse.make(SimilarResponse(movieId: id, title: serving.catalog[id]?.title, modelVersion: serving.version, items: items))
     }

@@ -13,12 +13,11 @@ struct RecommendationItem: Codable, Sendable, Equatable {
         case movieId = "movie_id"
     }
 
-    /// Scores rounded to 4 decimals: Float noise beyond that carries no information.
     static func items(_ movies: [ScoredMovie], catalog: MovieCatalog) -> [RecommendationItem] {
         movies.enumerated().map { index, movie in
             let entry = catalog[movie.movieId]
             return RecommendationItem(rank: index + 1, movieId: movie.movieId, title: entry?.title, year: entry?.year,
-                                      score: (Double(movie.score) * 10_000).rounded() / 10_000)
+                                      score: rounded(movie.score))
         }
     }
 
@@ -31,4 +30,9 @@ struct RecommendationItem: Codable, Sendable, Equatable {
         try container.encode(year, forKey: .year)
         try container.encode(score, forKey: .score)
     }
+}
+
+/// Scores to 4 decimals: Float noise beyond that carries no information.
+func rounded(_ score: Float) -> Double {
+    (Double(score) * 10_000).rounded() / 10_000
 }

@@ -20,13 +20,7 @@ public enum RatingsFileReader {
         let (result, _) = try read(path, kind: InputKind.detect(path: path), policy: policy, into: &table)
         guard result.ratings > 0 else { throw InputError(.empty, file: path, message: "contains no ratings") }
         func index(_ ids: [UInt32], _ id: UInt32) -> UInt32 {
-            var low = 0
-            var high = ids.count
-            while low < high {
-                let middle = (low + high) / 2
-                if ids[middle] < id { low = middle + 1 } else { high = middle }
-            }
-            return low < ids.count && ids[low] == id ? UInt32(low) : .max
+            ids.withUnsafeBufferPointer { SortedIds.index(of: id, in: $0).map { UInt32($0) } ?? .max }
         }
         return TrainingRatings(customers: table.customerIds.map { index(dataset.customerIds, $0) },
                                movies: table.movieIds.map { index(dataset.movieIds, $0) },

@@ -79,10 +79,10 @@ public final class RecoModel: @unchecked Sendable {
     var ratedMovieIndices: UnsafeBufferPointer<UInt32> { buffer(.ratedMovies) }
 
     /// Dense index of a customer id, or nil for a customer the model has not seen.
-    public func customerIndex(of id: UInt32) -> Int? { Self.search(customerIds, id) }
+    public func customerIndex(of id: UInt32) -> Int? { SortedIds.index(of: id, in: customerIds) }
 
     /// Dense index of a movie id, or nil for a movie the model does not know.
-    public func movieIndex(of id: UInt32) -> Int? { Self.search(movieIds, id) }
+    public func movieIndex(of id: UInt32) -> Int? { SortedIds.index(of: id, in: movieIds) }
 
     /// The movies (dense indices, ascending) the customer rated in the training data.
     public func ratedMovies(customer index: Int) -> UnsafeBufferPointer<UInt32> {
@@ -95,16 +95,6 @@ public final class RecoModel: @unchecked Sendable {
     private func buffer<T>(_ section: ModelFileLayout.Section) -> UnsafeBufferPointer<T> {
         let (offset, length) = sections[section.rawValue]
         return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: T.self), count: length / MemoryLayout<T>.stride)
-    }
-
-    private static func search(_ ids: UnsafeBufferPointer<UInt32>, _ id: UInt32) -> Int? {
-        var low = 0
-        var high = ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ids[middle] < id { low = middle + 1 } else { high = middle }
-        }
-        return low < ids.count && ids[low] == id ? low : nil
     }
 
     // MARK: Validation

@@ -82,7 +82,7 @@ public struct DataPreparer: Sendable {
         try catalog.write(to: output(Self.moviesFile))
         try AtomicFile.write(summary.csv(), to: output(Self.summaryFile))
         report.outputs = [Self.ratingsFile, Self.moviesFile, Self.summaryFile, Self.reportFile].map(output)
-        report.seconds = Self.seconds(since: started)
+        report.seconds = (ContinuousClock.now - started).seconds
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", to: output(Self.reportFile))
@@ -137,10 +137,5 @@ public struct DataPreparer: Sendable {
     private func counts(_ dataset: RatingsDataset) -> PreparationReport.Counts {
         PreparationReport.Counts(ratings: dataset.count, customers: dataset.customerCount,
                                  movies: dataset.movieCount, meanRating: dataset.meanRating)
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
