@@ -123,6 +123,30 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Fetches `topic`'s partitions and leaders now. librdkafka otherwise learns about a topic
+    /// first used by `send` on its once-a-second topic scan, so the first events would wait up to
+    /// a second. Returns the partition count.
+    @discardableResult
+    public func prepare(topic: String, timeout: Duration) async throws(KafkaError) -> Int {
+        let handle = self.handle
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let result: Result<Int, KafkaError> = await RdKafkaHandle.blocking {
+            guard let topicHandle = rd_kafka_topic_new(handle.pointer, topic, nil) else {
+                return .failure(KafkaError(rd_kafka_last_error(), context: "open topic \(topic)"))
+            }
+            defer { rd_kafka_topic_destroy(topicHandle) }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let error = rd_kafka_metadata(handle.pointer, 0, topicHandle, &metadata, milliseconds)
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return .failure(KafkaError(error, context: "read metadata of \(topic)")) }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            guard metadata.pointee.topic_cnt == 1 else { return .failure(KafkaError(RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, context: "read metadata of \(topic)")) }
+            let entry = metadata.pointee.topics[0]
+            guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError(entry.err, context: "read metadata of \(topic)")) }
+            return .success(Int(entry.partition_cnt))
+        }
+        return try result.get()
+    }
+
     /// Waits up to `timeout` for every queued message to be delivered or fail; returns how many
     /// are still outstanding.
     @discardableResult

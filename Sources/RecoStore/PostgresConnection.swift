@@ -6,6 +6,7 @@ import Foundation
 /// `$n` parameters, never spliced into SQL.
 final class PostgresConnection {
     private let connection: OpaquePointer
+    private var sessionSetUp: Set<String> = []
 
     init(_ url: DatabaseURL) throws(DatabaseError) {
         guard let connection = PQconnectdb(url.conninfo) else {
@@ -24,6 +25,14 @@ final class PostgresConnection {
     }
 
     var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
+
+    /// Runs `statements` once per connection, for session objects such as temporary tables
+    /// (a reconnect starts a new session, so they run again).
+    func setUpSession(_ name: String, _ statements: [String]) throws(DatabaseError) {
+        guard !sessionSetUp.contains(name) else { return }
+        for statement in statements { try execute(statement) }
+        sessionSetUp.insert(name)
+    }
 
     /// Runs one statement with text parameters (nil is SQL NULL) and returns its rows.
     @discardableResult
@@ -49,59 +58,64 @@ final class PostgresConnection {
     }
 
     /// Loads rows with `COPY table (columns) FROM STDIN` (text format, values escaped, nil is
-    /// NULL): the fastest way into PostgreSQL. Returns the rows copied.
+    /// NULL). Returns the rows copied.
     @discardableResult
     func copy(into table: String, columns: [String], rows: [[String?]]) throws(DatabaseError) -> Int {
-        let names = columns.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ", ")
-        let quotedTable = table.split(separator: ".").map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ".")
-        let sql = "COPY \(quotedTable) (\(names)) FROM STDIN"
-        guard let start = PQexec(connection, sql) else {
-            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: "COPY")
+        let names = columns.map(Self.quotedIdentifier).joined(separator: ", ")
+        let quotedTable = table.split(separator: ".").map { Self.quotedIdentifier(String($0)) }.joined(separator: ".")
+        var buffer = CopyTextBuffer()
+        for row in rows {
+            for value in row { buffer.text(value) }
+            buffer.endRow()
+        }
+        return try copy("COPY \(quotedTable) (\(names)) FROM STDIN", buffer)
+    }
+
+    /// Runs a `COPY … FROM STDIN` statement with rows already in COPY's text format: the
+    /// fastest way into PostgreSQL. Returns the rows copied.
+    @discardableResult
+    func copy(_ statement: String, _ rows: CopyTextBuffer) throws(DatabaseError) -> Int {
+        let summary = Self.summary(statement)
+        guard let start = PQexec(connection, statement) else {
+            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: summary)
         }
         let startStatus = PQresultStatus(start)
         PQclear(start)
         guard startStatus == PGRES_COPY_IN else {
-            throw DatabaseError(kind: .query, message: Self.text(PQerrorMessage(connection)), statement: "COPY \(table)")
+            let kind: DatabaseError.Kind = PQstatus(connection) == CONNECTION_OK ? .query : .connection
+            throw DatabaseError(kind: kind, message: Self.text(PQerrorMessage(connection)), statement: summary)
         }
-        var buffer = ""
-        func flush() -> Bool {
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) } == 1
+        let chunk = 1 << 20
+        let sent = rows.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            var start = 0
+            while start < bytes.count {
+                let count = min(chunk, bytes.count - start)
+                let status = bytes.baseAddress!.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: count) {
+                    PQputCopyData(connection, $0, Int32(count))
+                }
+                guard status == 1 else { return false }
+                start += count
+            }
+            return true
         }
-        var sent = true
-        for row in rows where sent {
-            buffer += row.map { $0.map(Self.copyEscape) ?? "\\N" }.joined(separator: "\t") + "\n"
-            if buffer.utf8.count > 1 << 20 { sent = flush() }
-        }
-        if sent && !buffer.isEmpty { sent = flush() }
         guard PQputCopyEnd(connection, sent ? nil : "client failed to send data") == 1 else {
-            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: "COPY \(table)")
+            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: summary)
         }
         guard let result = PQgetResult(connection) else {
-            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: "COPY \(table)")
+            throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: summary)
         }
         let finished = QueryResult(result)
         while let extra = PQgetResult(connection) { PQclear(extra) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            throw DatabaseError(kind: .query, sqlState: state, message: Self.text(PQresultErrorMessage(result)), statement: "COPY \(table)")
+            let kind: DatabaseError.Kind = PQstatus(connection) == CONNECTION_OK ? .query : .connection
+            throw DatabaseError(kind: kind, sqlState: state, message: Self.text(PQresultErrorMessage(result)), statement: summary)
         }
         return finished.affectedRows
     }
 
-    /// COPY text format: backslash, tab, newline and carriage return are escaped.
-    private static func copyEscape(_ value: String) -> String {
-        var escaped = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\t": escaped += "\\t"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+    private static func quotedIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String {

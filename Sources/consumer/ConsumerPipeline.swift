@@ -27,6 +27,7 @@ final class ConsumerPipeline: Sendable {
         var events = 0
         var rowsWritten = 0
         var deadLetters = 0
+        /// Event-to-commit latencies (ms) since the last stats line: each line describes its interval.
         var latencies: [Double] = []
         /// Seconds spent per stage, to show where a slow pipeline spends its time.
         var decodeSeconds = 0.0
@@ -58,33 +59,63 @@ final class ConsumerPipeline: Sendable {
 
     var totals: Statistics { statistics.withLock { $0 } }
 
+    /// A batch with its rows, ready to be written.
+    struct PreparedBatch: Sendable {
+        var messages: [KafkaConsumedMessage]
+        var rows: [RecommendationRow]
+        var goodMessages: [KafkaConsumedMessage]
+        var events: Int
+        var deadLetters: Int
+        var decodeSeconds: Double
+        var recommendSeconds: Double
+    }
+
+    /// Batches overlap: while batch N is written, batch N+1 is read, decoded and scored, so the
+    /// database and reco-api work at the same time. Offsets are still stored in order, each
+    /// batch's only after its rows are committed.
     func run() async throws {
         var lastMessage = ContinuousClock.now
         var lastStats = ContinuousClock.now
-        while !stopRequested.load(ordering: .acquiring) {
-            let batch = try await consumer.poll(maximum: settings.batchSize, timeout: .milliseconds(200))
-            let now = ContinuousClock.now
-            if batch.isEmpty {
-                // Idle time counts only once partitions are assigned (joining a group takes seconds).
-                if consumer.assignedPartitions.isEmpty { lastMessage = now }
-                if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
-                    logger.info("idle, exiting", metadata: ["consumer.idle_seconds": "\(idle.components.seconds)"])
-                    break
+        var writing: Task<Void, any Error>?
+        do {
+            while !stopRequested.load(ordering: .acquiring) {
+                let batch = try await consumer.poll(maximum: settings.batchSize, timeout: .milliseconds(200))
+                let now = ContinuousClock.now
+                if batch.isEmpty {
+                    // Idle time counts only once partitions are assigned (joining a group takes seconds).
+                    if consumer.assignedPartitions.isEmpty { lastMessage = now }
+                    if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
+                        logger.info("idle, exiting", metadata: ["consumer.idle_seconds": "\(idle.components.seconds)"])
+                        break
+                    }
+                } else {
+                    lastMessage = now
+                    let prepared = try await prepare(batch)
+                    try await writing?.value
+                    writing = Task { try await self.write(prepared) }
                 }
-            } else {
-                lastMessage = now
-                try await process(batch)
+                if now - lastStats >= settings.statsInterval {
+                    logStats()
+                    lastStats = now
+                }
             }
-            if now - lastStats >= settings.statsInterval {
-                logStats()
-                lastStats = now
-            }
+            try await writing?.value
+        } catch {
+            // Let the batch being written finish (or fail) before the caller closes the store.
+            _ = try? await writing?.value
+            throw error
         }
         try? await consumer.commit()
         logStats()
     }
 
+    /// Processes one batch completely (tests call this directly).
     func process(_ batch: [KafkaConsumedMessage]) async throws {
+        try await write(try await prepare(batch))
+    }
+
+    /// Decodes, sends dead letters and gets recommendations.
+    func prepare(_ batch: [KafkaConsumedMessage]) async throws -> PreparedBatch {
         let decodeStart = ContinuousClock.now
         var good: [(message: KafkaConsumedMessage, events: [WatchEvent])] = []
         var bad: [(message: KafkaConsumedMessage, error: EventError)] = []
@@ -103,6 +134,7 @@ final class ConsumerPipeline: Sendable {
         if !customers.isEmpty {
             let (version, results) = try await recommendWithRetry(customers)
             let byCustomer = Dictionary(results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
+            rows.reserveCapacity(good.count * settings.limit)
             for (message, events) in good {
                 for (eventIndex, event) in events.enumerated() {
                     guard let recommendation = byCustomer[event.customerId] else { continue }
@@ -115,22 +147,29 @@ final class ConsumerPipeline: Sendable {
                 }
             }
         }
+        return PreparedBatch(messages: batch, rows: rows, goodMessages: good.map(\.message), events: good.reduce(0) { $0 + $1.events.count },
+                             deadLetters: bad.count, decodeSeconds: (recommendStart - decodeStart).seconds,
+                             recommendSeconds: (ContinuousClock.now - recommendStart).seconds)
+    }
+
+    /// Writes the rows in one transaction, then stores the batch's offsets.
+    func write(_ prepared: PreparedBatch) async throws {
         let writeStart = ContinuousClock.now
-        let written = try await writeWithRetry(rows)
+        let written = try await writeWithRetry(prepared.rows)
         let writeEnd = ContinuousClock.now
-        try consumer.store(batch)
-        let latencies = good.compactMap { entry -> Double? in
-            guard let time = entry.message.timestampMilliseconds else { return nil }
-            return Date().timeIntervalSince1970 * 1000 - Double(time)
+        try consumer.store(prepared.messages)
+        let nowMilliseconds = Date().timeIntervalSince1970 * 1000
+        let latencies = prepared.goodMessages.compactMap { message -> Double? in
+            message.timestampMilliseconds.map { nowMilliseconds - Double($0) }
         }
         statistics.withLock {
-            $0.consumed += batch.count
-            $0.events += good.reduce(0) { $0 + $1.events.count }
+            $0.consumed += prepared.messages.count
+            $0.events += prepared.events
             $0.rowsWritten += written
-            $0.deadLetters += bad.count
+            $0.deadLetters += prepared.deadLetters
             $0.latencies.append(contentsOf: latencies)
-            $0.decodeSeconds += (recommendStart - decodeStart).seconds
-            $0.recommendSeconds += (writeStart - recommendStart).seconds
+            $0.decodeSeconds += prepared.decodeSeconds
+            $0.recommendSeconds += prepared.recommendSeconds
             $0.writeSeconds += (writeEnd - writeStart).seconds
             if $0.latencies.count > 100_000 { $0.latencies.removeFirst($0.latencies.count - 100_000) }
         }
@@ -198,7 +237,10 @@ final class ConsumerPipeline: Sendable {
             return seconds > 0 ? Double(totals.events - last.events) / seconds : 0
         }
         let lag = consumer.lag().values.reduce(0, +)
-        let sorted = totals.latencies.sorted()
+        let sorted = statistics.withLock { statistics in
+            defer { statistics.latencies.removeAll(keepingCapacity: true) }
+            return statistics.latencies.sorted()
+        }
         func percentile(_ q: Double) -> String {
             sorted.isEmpty ? "-" : String(Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]))
         }

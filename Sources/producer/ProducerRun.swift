@@ -48,6 +48,15 @@ final class ProducerRun: Sendable {
                 logger.error("delivery failed", metadata: ["kafka.topic": "\(report.topic)", "kafka.error": "\(error)"])
             }
         }
+        // Know the topic's leaders before the first event, so early events do not wait on
+        // librdkafka's topic scan; a cluster that cannot be reached is only logged here, since
+        // send() keeps retrying until message.timeout.ms.
+        do {
+            let partitions = try await producer.prepare(topic: topic, timeout: .seconds(10))
+            logger.info("topic ready", metadata: ["kafka.topic": "\(topic)", "kafka.partitions": "\(partitions)"])
+        } catch {
+            logger.warning("topic metadata not available yet", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
+        }
         let started = ContinuousClock.now
         var lastStats = started
         var lastDelivered = 0

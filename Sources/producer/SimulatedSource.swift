@@ -7,7 +7,9 @@ final class SimulatedSource: EventSource {
     private let simulator: Mutex<WatchEventSimulator>
     private let rate: Double
     private let batchInterval = Duration.milliseconds(10)
-    private let started = ContinuousClock.now
+    /// Pacing starts with the first batch asked for, not at creation: set-up time is not
+    /// turned into a burst of back-dated events.
+    private let started = Mutex<ContinuousClock.Instant?>(nil)
     private let emitted = Mutex(0)
 
     init(simulator: WatchEventSimulator, rate: Double) {
@@ -21,8 +23,12 @@ final class SimulatedSource: EventSource {
             count = 1_000
         } else {
             // Pace by the clock: emit what is due since the start, at most every 10 ms.
+            let start = started.withLock { started in
+                if started == nil { started = .now }
+                return started!
+            }
             try await Task.sleep(for: batchInterval)
-            let due = Int(rate * (ContinuousClock.now - started).seconds)
+            let due = Int(rate * (ContinuousClock.now - start).seconds)
             count = max(0, due - emitted.withLock { $0 })
         }
         let now = WatchEvent.timestamp(Date())

@@ -7,24 +7,30 @@ import Foundation
 public enum FeedParser {
     public static func parse(_ body: [UInt8], source: String) throws(EventError) -> [WatchEvent] {
         guard !body.isEmpty else { throw EventError(.empty, "the feed body is empty") }
-        var object: Any
+        var object: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            object = try JSONParser.parse(body)
         } catch {
-            throw EventError(.notJSON, "the feed body is not JSON")
+            throw EventError(.notJSON, "the feed body is not JSON: \(error)")
         }
         // Double-encoded: a string holding the JSON object.
-        if let text = object as? String {
+        if let text = object.string {
             do {
-                object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+                object = try JSONParser.parse(Array(text.utf8))
             } catch {
-                throw EventError(.notJSON, "the feed string does not hold JSON")
+                throw EventError(.notJSON, "the feed string does not hold JSON: \(error)")
             }
         }
-        guard let split = object as? [String: Any] else { throw EventError(.unknownFormat, "the feed is not a split-orient object") }
-        guard let columns = split["columns"] as? [String] else { throw EventError(.missingField, "columns is missing or not a list of names") }
-        guard let index = split["index"] as? [Any] else { throw EventError(.missingField, "index is missing or not a list") }
-        guard let data = split["data"] as? [[Any]] else { throw EventError(.missingField, "data is missing or not a list of rows") }
+        guard case .object = object else { throw EventError(.unknownFormat, "the feed is not a split-orient object") }
+        guard let columnValues = object["columns"]?.array, columnValues.allSatisfy({ $0.string != nil }) else {
+            throw EventError(.missingField, "columns is missing or not a list of names")
+        }
+        let columns = columnValues.compactMap(\.string)
+        guard let index = object["index"]?.array else { throw EventError(.missingField, "index is missing or not a list") }
+        guard let rows = object["data"]?.array, rows.allSatisfy({ $0.array != nil }) else {
+            throw EventError(.missingField, "data is missing or not a list of rows")
+        }
+        let data = rows.compactMap(\.array)
         guard index.count == data.count else { throw EventError(.invalidValue, "index has \(index.count) entries but data has \(data.count) rows") }
         func position(_ name: String) throws(EventError) -> Int {
             guard let position = columns.firstIndex(of: name) else { throw EventError(.missingField, "column \(name) is missing") }
@@ -40,9 +46,9 @@ public enum FeedParser {
             let movie = try WatchEventDecoder.id(index[row], "index[\(row)]")
             let customer = try WatchEventDecoder.id(values[customerColumn], "customerID (row \(row))")
             let year = try yearColumn.flatMap { (column) throws(EventError) -> Int? in try WatchEventDecoder.year(values[column], "YearRelease") }
-            let title = nameColumn.flatMap { values[$0] as? String }
+            let title = nameColumn.flatMap { values[$0].string }
             var watchedAt = Date()
-            if let timeColumn, let milliseconds = (values[timeColumn] as? NSNumber)?.doubleValue, milliseconds.isFinite, milliseconds > 0 {
+            if let timeColumn, let milliseconds = values[timeColumn].number, milliseconds > 0 {
                 watchedAt = Date(timeIntervalSince1970: milliseconds / 1000)
             }
             events.append(WatchEvent(customerId: customer, movieId: movie, title: title, year: year,

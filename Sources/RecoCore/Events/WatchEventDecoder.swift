@@ -12,22 +12,22 @@ public enum WatchEventDecoder {
     public static func decode(_ bytes: [UInt8]) throws(EventError) -> [WatchEvent] {
         guard !bytes.isEmpty else { throw EventError(.empty, "the message is empty") }
         guard bytes.count <= maximumBytes else { throw EventError(.oversized, "the message has \(bytes.count) bytes (limit \(maximumBytes))") }
-        let object: Any
+        let object: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            object = try JSONParser.parse(bytes)
         } catch {
-            throw EventError(.notJSON, "not valid JSON")
+            throw EventError(.notJSON, "not valid JSON: \(error)")
         }
-        guard let fields = object as? [String: Any] else { throw EventError(.unknownFormat, "the JSON is not an object") }
-        if let schema = fields["schema"] {
-            guard schema as? String == WatchEvent.schema else { throw EventError(.unknownFormat, "unsupported schema \(schema)") }
-            return [try version1(fields)]
+        guard case .object = object else { throw EventError(.unknownFormat, "the JSON is not an object") }
+        if let schema = object["schema"] {
+            guard schema.string == WatchEvent.schema else { throw EventError(.unknownFormat, "unsupported schema \(schema.string ?? schema.kind)") }
+            return [try version1(object)]
         }
-        if fields["customerID"] != nil || fields["Movie_Id"] != nil { return try legacy(fields) }
+        if object["customerID"] != nil || object["Movie_Id"] != nil { return try legacy(object) }
         throw EventError(.unknownFormat, "neither a watch_event/v1 nor the seed's pandas columns format")
     }
 
-    private static func version1(_ fields: [String: Any]) throws(EventError) -> WatchEvent {
+    private static func version1(_ fields: JSONValue) throws(EventError) -> WatchEvent {
         let eventId = try string(fields, "event_id")
         guard !eventId.isEmpty, eventId.count <= 128 else { throw EventError(.invalidValue, "event_id must be 1-128 characters") }
         let watchedAt = try string(fields, "watched_at")
@@ -38,14 +38,14 @@ public enum WatchEventDecoder {
     }
 
     /// Columns orient: each column maps a row label to a value.
-    private static func legacy(_ fields: [String: Any]) throws(EventError) -> [WatchEvent] {
-        func column(_ name: String, required: Bool) throws(EventError) -> [String: Any]? {
+    private static func legacy(_ fields: JSONValue) throws(EventError) -> [WatchEvent] {
+        func column(_ name: String, required: Bool) throws(EventError) -> [String: JSONValue]? {
             guard let value = fields[name] else {
                 if required { throw EventError(.missingField, "\(name) is missing") }
                 return nil
             }
-            guard let column = value as? [String: Any] else { throw EventError(.wrongType, "\(name) must be an object of rows") }
-            return column
+            guard case .object(let rows) = value else { throw EventError(.wrongType, "\(name) must be an object of rows") }
+            return Dictionary(rows.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         }
         guard let customers = try column("customerID", required: true), let movies = try column("Movie_Id", required: true) else { return [] }
         let years = try column("YearRelease", required: false) ?? [:]
@@ -58,7 +58,7 @@ public enum WatchEventDecoder {
             let customer = try id(customers[row], "customerID")
             let movie = try id(movies[row], "Movie_Id")
             let time = try legacyTime(times[row])
-            let title = names[row] as? String
+            let title = names[row]?.string
             events.append(WatchEvent(eventId: "legacy-\(customer)-\(movie)-\(time.millisecondsSince1970)",
                                      customerId: customer, movieId: movie, title: title, year: try year(years[row], "YearRelease"),
                                      watchedAt: WatchEvent.timestamp(time), source: "legacy"))
@@ -66,50 +66,46 @@ public enum WatchEventDecoder {
         return events
     }
 
-    private static func string(_ fields: [String: Any], _ name: String) throws(EventError) -> String {
+    private static func string(_ fields: JSONValue, _ name: String) throws(EventError) -> String {
         guard let value = fields[name] else { throw EventError(.missingField, "\(name) is missing") }
-        guard let text = value as? String else { throw EventError(.wrongType, "\(name) must be a string") }
+        guard let text = value.string else { throw EventError(.wrongType, "\(name) must be a string, got \(value.kind)") }
         return text
     }
 
-    private static func optionalString(_ fields: [String: Any], _ name: String) throws(EventError) -> String? {
-        guard let value = fields[name], !(value is NSNull) else { return nil }
-        guard let text = value as? String else { throw EventError(.wrongType, "\(name) must be a string") }
+    private static func optionalString(_ fields: JSONValue, _ name: String) throws(EventError) -> String? {
+        guard let value = fields[name], !value.isNull else { return nil }
+        guard let text = value.string else { throw EventError(.wrongType, "\(name) must be a string, got \(value.kind)") }
         return text
     }
 
     /// A positive id that fits 32 bits; pandas may write integers as floats (3.0).
-    static func id(_ value: Any?, _ name: String) throws(EventError) -> UInt32 {
-        guard let value, !(value is NSNull) else { throw EventError(.missingField, "\(name) is missing") }
-        guard let number = value as? NSNumber, !isJSONBoolean(value) else {
-            throw EventError(.wrongType, "\(name) must be a number, got \(String(describing: value).prefix(40))")
+    static func id(_ value: JSONValue?, _ name: String) throws(EventError) -> UInt32 {
+        guard let value, !value.isNull else { throw EventError(.missingField, "\(name) is missing") }
+        guard let number = value.number else { throw EventError(.wrongType, "\(name) must be a number, got \(value.kind)") }
+        guard number == number.rounded() else { throw EventError(.invalidValue, "\(name) must be a whole number, got \(number)") }
+        guard number >= 1, number <= Double(UInt32.max) else {
+            throw EventError(.invalidValue, "\(name) must be between 1 and \(UInt32.max), got \(Self.text(number))")
         }
-        let double = number.doubleValue
-        guard double == double.rounded() else { throw EventError(.invalidValue, "\(name) must be a whole number, got \(double)") }
-        guard double >= 1, double <= Double(UInt32.max) else { throw EventError(.invalidValue, "\(name) must be between 1 and \(UInt32.max), got \(number)") }
-        return UInt32(double)
+        return UInt32(number)
     }
 
-    static func year(_ value: Any?, _ name: String) throws(EventError) -> Int? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, !isJSONBoolean(value) else { throw EventError(.wrongType, "\(name) must be a number") }
-        let double = number.doubleValue
-        guard double.isFinite else { return nil }
-        guard double == double.rounded(), (1800...2100).contains(Int(double)) else { throw EventError(.invalidValue, "\(name) is not a year: \(number)") }
-        return Int(double)
+    static func year(_ value: JSONValue?, _ name: String) throws(EventError) -> Int? {
+        guard let value, !value.isNull else { return nil }
+        guard let number = value.number else { throw EventError(.wrongType, "\(name) must be a number, got \(value.kind)") }
+        guard number == number.rounded(), (1800...2100).contains(number) else { throw EventError(.invalidValue, "\(name) is not a year: \(Self.text(number))") }
+        return Int(number)
     }
 
     /// pandas writes datetimes as epoch milliseconds; strings are read as RFC 3339.
-    private static func legacyTime(_ value: Any?) throws(EventError) -> Date {
-        guard let value, !(value is NSNull) else { return Date() }
-        if let number = value as? NSNumber, !isJSONBoolean(value) {
-            let milliseconds = number.doubleValue
-            guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 4_102_444_800_000 else {
-                throw EventError(.invalidValue, "current_time is not a time: \(number)")
+    private static func legacyTime(_ value: JSONValue?) throws(EventError) -> Date {
+        guard let value, !value.isNull else { return Date() }
+        if let milliseconds = value.number {
+            guard milliseconds >= 0, milliseconds < 4_102_444_800_000 else {
+                throw EventError(.invalidValue, "current_time is not a time: \(Self.text(milliseconds))")
             }
             return Date(timeIntervalSince1970: milliseconds / 1000)
         }
-        if let text = value as? String, let date = parseTime(text) { return date }
+        if let text = value.string, let date = parseTime(text) { return date }
         throw EventError(.invalidValue, "current_time is not a time")
     }
 
@@ -120,12 +116,11 @@ public enum WatchEventDecoder {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)
     }
-}
 
-/// Whether JSONSerialization made this value from `true`/`false` (NSNumber bridges 1 to Bool, so
-/// `is Bool` cannot tell).
-private func isJSONBoolean(_ value: Any) -> Bool {
-    String(describing: type(of: value)).contains("Boolean")
+    /// Whole numbers without a trailing ".0", as they were written.
+    private static func text(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
 }
 
 extension Date {
