@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "reco-api", targets: ["reco-api"]),
         .executable(name: "producer", targets: ["producer"]),
         .executable(name: "consumer", targets: ["consumer"]),
+        .executable(name: "dagrun", targets: ["dagrun"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, wrapped only by RecoKafka and RecoStore.
@@ -94,6 +96,21 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
+        .target(
+            name: "DagRun",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "dagrun",
+            dependencies: [
+                "DagRun",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "DagRunTests", dependencies: ["DagRun", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
         .testTarget(
             name: "ConsumerTests",

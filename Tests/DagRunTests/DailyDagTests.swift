@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `dags/daily_dag.yaml` end to end through the `dagrun` executable: embedded broker, reco-api,
+/// consumer and producer as real processes, against the PostgreSQL that scripts/test starts.
+@Suite(.serialized) struct DailyDagTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let bin = root + "/.build/debug"
+    static var databaseURL: String? { ProcessInfo.processInfo.environment["RECO_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var enabled: Bool { databaseURL != nil || ProcessInfo.processInfo.environment["RECO_REQUIRE_DATABASE"] != nil }
+
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(5)))
+    func theDailyDagMovesEventsIntoPostgreSQL() async throws {
+        let database = try #require(Self.databaseURL, "RECO_TEST_DATABASE_URL is not set")
+        let work = NSTemporaryDirectory() + "daily-dag-\(UUID().uuidString.prefix(8))"
+        let topic = "daily_\(UUID().uuidString.prefix(8).lowercased())"
+        try Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
+        try Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
+        try Shell.run("\(Self.bin)/reco train --data \(work)/prepared --factors 8 --epochs 5 --output \(work)/model.recomodel --no-progress")
+
+        let broker = Process()
+        broker.executableURL = URL(fileURLWithPath: "\(Self.bin)/reco")
+        broker.arguments = ["broker", "--port", String(FreePort.next()), "--partitions", "4", "--topics", topic,
+                            "--write-config", "\(work)/kafka.properties", "--log-level", "warning"]
+        broker.standardOutput = FileHandle.nullDevice
+        broker.standardError = FileHandle.nullDevice
+        try broker.run()
+        defer {
+            broker.terminate()
+            broker.waitUntilExit()
+        }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(work)/kafka.properties") { try await Task.sleep(for: .milliseconds(100)) }
+
+        let environment = [
+            "RECO_BIN": Self.bin, "RECO_MODEL": "\(work)/model.recomodel", "RECO_DATA": "\(work)/prepared", "KAFKA_CONFIG": "\(work)/kafka.properties",
+            "DATABASE_URL": database, "RECO_EVENTS": "300", "RECO_RATE": "1000", "RECO_IDLE_SECONDS": "3", "RECO_TOPIC": topic,
+            "RECO_GROUP": "group-\(topic)", "RECO_API_PORT": String(FreePort.next()),
+        ]
+        let status = try Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
+                                   environment: environment, directory: Self.root, allowFailure: true)
+        let runDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag").first { !$0.hasPrefix(".") })
+        let runEnd = (try? String(contentsOfFile: "\(work)/runs/daily_dag/\(runDirectory)/run_end/attempt=1.log", encoding: .utf8)) ?? ""
+        #expect(status == 0, "dagrun failed; logs in \(work)/runs")
+        #expect(runEnd.contains("events produced:   300"), "\(runEnd)")
+        #expect(runEnd.contains("rows in recommendations for topic \(topic): 3000"), "\(runEnd)")
+        #expect(runEnd.contains("dead letters:      0"), "\(runEnd)")
+        #expect(runEnd.contains("latest top 10 for customer"), "\(runEnd)")
+        let rows = try Shell.output("psql '\(database)' -X -qtA -c \"SELECT count(*), count(DISTINCT (kafka_partition, kafka_offset)) FROM recommendations WHERE topic = '\(topic)'\"")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "3000|300")
+        let statusText = try Shell.output("\(Self.bin)/dagrun status --dag daily_dag --runs-dir \(work)/runs")
+        #expect(statusText.contains("daily_dag  run \(runDirectory)  success"))
+        #expect(statusText.contains("run_all: all services ready"))
+        #expect(ProcessTable.commands(containing: "--topic \(topic)").isEmpty, "no service outlives the run")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func sigtermToTheRunnerStopsEverythingAndExits130() async throws {
+        let work = NSTemporaryDirectory() + "dagrun-sigterm-\(UUID().uuidString.prefix(8))"
+        let marker = "81\(Int.random(in: 1000...9999))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try """
+            dag_id: signal_test
+            tasks:
+              - id: serve
+                services:
+                  - {name: api, command: "sleep \(marker)1 & sleep \(marker)2 & wait"}
+                  - {name: job, command: "exec sleep \(marker)3", wait: exit, depends_on: [api]}
+            """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: "\(Self.bin)/dagrun")
+        runner.arguments = ["run", "\(work)/dag.yaml", "--runs-dir", "\(work)/runs", "--log-level", "error"]
+        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        for _ in 0..<50 where ProcessTable.commands(containing: "sleep \(marker)3").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!ProcessTable.commands(containing: marker).isEmpty)
+        // A second run of the same DAG is refused while this one is active.
+        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error", allowFailure: true) == 3)
+        runner.terminate()
+        runner.waitUntilExit()
+        #expect(runner.terminationStatus == 130)
+        #expect(ProcessTable.commands(containing: marker).isEmpty)
+        #expect(try Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs").contains("signal_test  run"))
+        #expect(try Shell.run("\(Self.bin)/dagrun validate \(work)/missing.yaml", allowFailure: true) == 2)
+    }
+}
+
+/// Shell commands for test set-up; output goes to a file, never a pipe that could fill up.
+enum Shell {
+    struct Failure: Error, CustomStringConvertible {
+        var command: String
+        var status: Int32
+        var output: String
+        var description: String { "'\(command)' exited with \(status): \(output.suffix(2000))" }
+    }
+
+    @discardableResult
+    static func run(_ command: String, environment: [String: String] = [:], directory: String? = nil, allowFailure: Bool = false,
+                    log: String = NSTemporaryDirectory() + "shell-\(UUID().uuidString).log") throws -> Int32 {
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " >\(log) 2>&1"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, own in own }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 && !allowFailure {
+            throw Failure(command: command, status: process.terminationStatus, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        }
+        return process.terminationStatus
+    }
+
+    static func output(_ command: String) throws -> String {
+        let file = NSTemporaryDirectory() + "shell-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try run("{ \(command); } 2>/dev/null | tee \(file)", log: NSTemporaryDirectory() + "shell-\(UUID().uuidString).log")
+        return try String(contentsOfFile: file, encoding: .utf8)
+    }
+}
+
+/// A TCP port nobody listens on right now.
+enum FreePort {
+    static func next() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
