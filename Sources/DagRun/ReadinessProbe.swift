@@ -10,7 +10,7 @@ public struct ReadinessProbe: Sendable, Equatable {
     public var interval: Duration
     /// For one attempt.
     public var timeout: Duration
-    /// Failures during this time after the start are expected and not logged.
+    /// Failures during this time after the start are expected and not logged; later ones are.
     public var startPeriod: Duration
     /// Not ready by then: the task fails and everything it started is stopped.
     public var deadline: Duration

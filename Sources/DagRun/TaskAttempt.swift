@@ -187,12 +187,21 @@ final class TaskAttempt: Sendable {
         if let probe = service.readiness {
             let checker = ProbeChecker(client: client, environment: environment, directory: service.workingDirectory ?? task.workingDirectory,
                                        logFile: log + ".probe")
-            background.append(Task { [continuation] in
+            background.append(Task { [continuation, logger, task] in
                 let started = ContinuousClock.now
+                var failures = 0
                 while !Task.isCancelled {
                     if await checker.check(probe) {
                         continuation.yield(.ready(service.name, generation: generation))
                         return
+                    }
+                    // Failures within start_period are expected; later ones are reported now and then.
+                    if ContinuousClock.now - started >= probe.startPeriod {
+                        if failures % 10 == 0 {
+                            logger.info("service not ready yet", metadata: ["dag.task": "\(task.id)", "dag.service": "\(service.name)",
+                                                                           "dag.probe": "\(probe.check.summary)"])
+                        }
+                        failures += 1
                     }
                     if ContinuousClock.now - started >= probe.deadline {
                         continuation.yield(.notReady(service.name, message: "service '\(service.name)' was not ready within \(DurationText.format(probe.deadline)) (\(probe.check.summary))"))
