@@ -63,6 +63,8 @@ let package = Package(
         .executableTarget(
             name: "producer",
             dependencies: [
+                "StreamMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "RecoCore", "RecoKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -88,6 +90,8 @@ let package = Package(
         .executableTarget(
             name: "consumer",
             dependencies: [
+                "StreamMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "RecoCore", "RecoKafka", "RecoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -96,6 +100,14 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
+        .target(
+            name: "StreamMetrics",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "DagRun",
             dependencies: [
@@ -114,7 +126,8 @@ let package = Package(
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
         .testTarget(
             name: "ConsumerTests",
-            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", "StreamMetrics", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

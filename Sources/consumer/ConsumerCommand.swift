@@ -4,6 +4,7 @@ import Logging
 import RecoCore
 import RecoKafka
 import RecoStore
+import StreamMetrics
 import UnixSignals
 
 @main
@@ -55,12 +56,16 @@ struct ConsumerCommand: AsyncParsableCommand {
     @Option(help: "API timeout in seconds.")
     var apiTimeout = 10.0
 
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (off unless given).")
+    var metricsPort: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard (api == nil) != (model == nil) else { throw ValidationError("give --api URL or --model FILE") }
         guard ["earliest", "latest"].contains(autoOffsetReset) else { throw ValidationError("--auto-offset-reset must be earliest or latest") }
+        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
         guard batchSize > 0, statsInterval > 0, apiTimeout > 0 else { throw ValidationError("--batch-size, --stats-interval and --api-timeout must be positive") }
     }
 
@@ -94,7 +99,19 @@ struct ConsumerCommand: AsyncParsableCommand {
         settings.batchSize = batchSize
         settings.exitWhenIdle = exitWhenIdle.map { .milliseconds(Int64($0 * 1000)) }
         settings.statsInterval = .milliseconds(Int64(statsInterval * 1000))
-        let pipeline = ConsumerPipeline(settings: settings, consumer: consumer, deadLetters: deadLetters, store: store, source: source, logger: logger)
+        let metrics = ConsumerMetrics()
+        let pipeline = ConsumerPipeline(settings: settings, consumer: consumer, deadLetters: deadLetters, store: store, source: source,
+                                        metrics: metrics, logger: logger)
+        let metricsEndpoint = metricsPort.map { port in
+            Task {
+                do {
+                    try await MetricsEndpoint(registry: metrics.registry, port: port).run(logger: logger)
+                } catch {
+                    logger.error("metrics endpoint failed", metadata: ["metrics.port": "\(port)", "metrics.error": "\(error)"])
+                }
+            }
+        }
+        defer { metricsEndpoint?.cancel() }
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         do {

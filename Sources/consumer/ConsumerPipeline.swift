@@ -40,18 +40,20 @@ final class ConsumerPipeline: Sendable {
     let deadLetters: KafkaProducer
     let store: RecommendationStore
     let source: any RecommendationSource
+    let metrics: ConsumerMetrics?
     let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
     private let statistics = Mutex(Statistics())
     private let pendingDeadLetters = Mutex<[UInt64: Bool]>([:])
 
     init(settings: Settings, consumer: KafkaConsumer, deadLetters: KafkaProducer, store: RecommendationStore,
-         source: any RecommendationSource, logger: Logger) {
+         source: any RecommendationSource, metrics: ConsumerMetrics? = nil, logger: Logger) {
         self.settings = settings
         self.consumer = consumer
         self.deadLetters = deadLetters
         self.store = store
         self.source = source
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -173,6 +175,9 @@ final class ConsumerPipeline: Sendable {
             $0.writeSeconds += (writeEnd - writeStart).seconds
             if $0.latencies.count > 100_000 { $0.latencies.removeFirst($0.latencies.count - 100_000) }
         }
+        metrics?.batchWritten(messages: prepared.messages.count, events: prepared.events, rows: written, deadLetters: prepared.deadLetters,
+                              recommend: .milliseconds(Int64(prepared.recommendSeconds * 1000)), write: writeEnd - writeStart,
+                              latenciesMilliseconds: latencies)
     }
 
     /// Sends each bad message to the dead-letter topic with the reason and its origin, and waits
@@ -236,7 +241,9 @@ final class ConsumerPipeline: Sendable {
             let seconds = (now - last.time).seconds
             return seconds > 0 ? Double(totals.events - last.events) / seconds : 0
         }
-        let lag = consumer.lag().values.reduce(0, +)
+        let lagByPartition = consumer.lag()
+        metrics?.lag(lagByPartition)
+        let lag = lagByPartition.values.reduce(0, +)
         let sorted = statistics.withLock { statistics in
             defer { statistics.latencies.removeAll(keepingCapacity: true) }
             return statistics.latencies.sorted()

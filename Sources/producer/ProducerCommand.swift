@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RecoCore
 import RecoKafka
+import StreamMetrics
 import UnixSignals
 
 @main
@@ -54,6 +55,9 @@ struct ProducerCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulator.")
     var seed: UInt64 = 1
 
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (off unless given).")
+    var metricsPort: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -87,7 +91,19 @@ struct ProducerCommand: AsyncParsableCommand {
         }
 
         let eventSource = try makeSource(logger: logger)
-        let run = ProducerRun(topic: topic, kafka: kafka, source: eventSource, limit: count, statsInterval: .milliseconds(Int64(statsInterval * 1000)), logger: logger)
+        let metrics = ProducerMetrics()
+        let run = ProducerRun(topic: topic, kafka: kafka, source: eventSource, limit: count, statsInterval: .milliseconds(Int64(statsInterval * 1000)),
+                              metrics: metrics, logger: logger)
+        let metricsEndpoint = metricsPort.map { port in
+            Task {
+                do {
+                    try await MetricsEndpoint(registry: metrics.registry, port: port).run(logger: logger)
+                } catch {
+                    logger.error("metrics endpoint failed", metadata: ["metrics.port": "\(port)", "metrics.error": "\(error)"])
+                }
+            }
+        }
+        defer { metricsEndpoint?.cancel() }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = try await withThrowingTaskGroup(of: ProducerRun.Outcome?.self) { group in
             group.addTask { try await run.run() }

@@ -25,15 +25,18 @@ final class ProducerRun: Sendable {
     let source: any EventSource
     let limit: Int?
     let statsInterval: Duration
+    let metrics: ProducerMetrics?
     let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
 
-    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, statsInterval: Duration, logger: Logger) {
+    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, statsInterval: Duration,
+         metrics: ProducerMetrics? = nil, logger: Logger) {
         self.topic = topic
         self.kafka = kafka
         self.source = source
         self.limit = limit
         self.statsInterval = statsInterval
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -43,7 +46,9 @@ final class ProducerRun: Sendable {
 
     func run() async throws -> Outcome {
         let logger = self.logger
+        let metrics = self.metrics
         let producer = try KafkaProducer(configuration: kafka, logger: logger) { report in
+            metrics?.delivery(succeeded: report.error == nil)
             if let error = report.error {
                 logger.error("delivery failed", metadata: ["kafka.topic": "\(report.topic)", "kafka.error": "\(error)"])
             }
@@ -69,10 +74,12 @@ final class ProducerRun: Sendable {
                 if stopRequested.load(ordering: .acquiring) { break loop }
                 try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
                 produced += 1
+                metrics?.produced()
             }
             let now = ContinuousClock.now
             if now - lastStats >= statsInterval {
                 let statistics = producer.statistics
+                metrics?.outstanding(producer.outstanding)
                 let rate = Double(statistics.delivered - lastDelivered) / (now - lastStats).seconds
                 logger.info("stats", metadata: ["producer.produced": "\(produced)", "producer.delivered": "\(statistics.delivered)",
                                                 "producer.failed": "\(statistics.failed)", "producer.rate_per_s": "\(Int(rate))"])

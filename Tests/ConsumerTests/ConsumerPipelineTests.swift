@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 @testable import consumer
 import RecoCore
 import RecoKafka
 import RecoStore
+import StreamMetrics
 import Testing
 
 /// End to end against the Kafka mock cluster and the PostgreSQL that scripts/test starts.
@@ -38,14 +40,15 @@ import Testing
     }
 
     private func pipeline(_ cluster: KafkaMockCluster, topic: String, group: String, store: RecommendationStore,
-                          source: ModelFileSource) throws -> ConsumerPipeline {
+                          source: ModelFileSource, metrics: ConsumerMetrics? = nil) throws -> ConsumerPipeline {
         let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
         var settings = ConsumerPipeline.Settings(topic: topic, deadLetterTopic: topic + ".dlq")
         settings.batchSize = 50
         settings.exitWhenIdle = .seconds(3)
         return ConsumerPipeline(settings: settings,
                                 consumer: try KafkaConsumer(configuration: kafka, groupID: group, topics: [topic], logger: logger),
-                                deadLetters: try KafkaProducer(configuration: kafka, logger: logger), store: store, source: source, logger: logger)
+                                deadLetters: try KafkaProducer(configuration: kafka, logger: logger), store: store, source: source,
+                                metrics: metrics, logger: logger)
     }
 
     @Test(.enabled(if: enabled))
@@ -91,7 +94,8 @@ import Testing
         try await producer.send(KafkaOutgoingMessage(topic: topic, key: Array("1005".utf8), value: Array(legacy.utf8)))
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
 
-        let first = try pipeline(cluster, topic: topic, group: "g1", store: store, source: source)
+        let metrics = ConsumerMetrics()
+        let first = try pipeline(cluster, topic: topic, group: "g1", store: store, source: source, metrics: metrics)
         try await first.run()
         await first.consumer.close()
         let totals = first.totals
@@ -99,6 +103,16 @@ import Testing
         #expect(totals.deadLetters == badMessages.count)
         #expect(totals.events == good.count + 1)
         #expect(totals.rowsWritten == 10 * (good.count + 1))
+        // The same figures on the Prometheus endpoint (--metrics-port).
+        let endpoint = MetricsEndpoint(registry: metrics.registry, port: Self.freePort())
+        let serving = Task { try await endpoint.run(logger: logger) }
+        defer { serving.cancel() }
+        let exposition = try await Self.get("http://127.0.0.1:\(endpoint.port)/metrics")
+        #expect(exposition.contains("reco_consumer_rows_written_total \(totals.rowsWritten)"), "\(exposition.prefix(3000))")
+        #expect(exposition.contains("reco_consumer_dead_letters_total \(badMessages.count)"))
+        #expect(exposition.contains("reco_consumer_messages_consumed_total \(totals.consumed)"))
+        #expect(exposition.contains("reco_consumer_batch_write_seconds_bucket"))
+        #expect(exposition.contains("reco_consumer_event_latency_seconds_count"))
 
         // Exact contents for one event, against the model directly.
         let rows = try await store.rows(
@@ -143,5 +157,32 @@ import Testing
         let after = try await store.rows("SELECT count(*) AS n FROM recommendations WHERE topic = $1", [topic], columns: ["n"])
         #expect(before.first?["n"] == after.first?["n"])
         #expect(after.first?["n"] == .some(String(10 * (good.count + 1))))
+    }
+
+    /// GET with retries while the endpoint starts.
+    static func get(_ url: String) async throws -> String {
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+                return String(buffer: try await response.body.collect(upTo: 1 << 20))
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw lastError!
+    }
+
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -50,12 +50,20 @@ import Testing
         try await withFeedServer { url in
             let source = FeedSource(url: url, interval: .milliseconds(50), timeout: .seconds(2), logger: logger)
             // First poll: 503 then retried → the bad body is rejected (empty batch); second poll: 3 events.
-            let run = ProducerRun(topic: "watch_events", kafka: kafka, source: source, limit: 6, statsInterval: .seconds(60), logger: logger)
+            let metrics = ProducerMetrics()
+            let run = ProducerRun(topic: "watch_events", kafka: kafka, source: source, limit: 6, statsInterval: .seconds(60), metrics: metrics,
+                                  logger: logger)
             let outcome = try await run.run()
             await source.shutdown()
             #expect(outcome.produced == 6)
             #expect(outcome.delivered == 6)
             #expect(outcome.failed == 0 && outcome.undelivered == 0)
+            var exposition: [UInt8] = []
+            metrics.registry.emit(into: &exposition)
+            let text = String(decoding: exposition, as: UTF8.self)
+            #expect(text.contains("reco_producer_events_produced_total 6"), "\(text)")
+            #expect(text.contains("reco_producer_events_delivered_total 6"))
+            #expect(text.contains("reco_producer_delivery_failures_total 0"))
         }
         let consumer = try KafkaConsumer(configuration: kafka, groupID: "check", topics: ["watch_events"], logger: logger)
         var messages: [KafkaConsumedMessage] = []

@@ -1,0 +1,27 @@
+import Prometheus
+
+/// The producer's Prometheus metrics (served on `--metrics-port`).
+final class ProducerMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let produced: Counter
+    private let delivered: Counter
+    private let failed: Counter
+    private let outstanding: Gauge
+
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "reco", subsystem: "producer", metricName: metric, unitName: unit, helpText: help)
+        }
+        produced = registry.makeCounter(descriptor: name("events_produced", "total", "Events handed to librdkafka."))
+        delivered = registry.makeCounter(descriptor: name("events_delivered", "total", "Events acknowledged by Kafka."))
+        failed = registry.makeCounter(descriptor: name("delivery_failures", "total", "Events whose delivery failed."))
+        outstanding = registry.makeGauge(descriptor: name("outstanding", "messages", "Messages produced but not yet acknowledged or failed."))
+    }
+
+    func produced(_ count: Int = 1) { produced.increment(by: Int64(count)) }
+
+    func delivery(succeeded: Bool) { succeeded ? delivered.increment() : failed.increment() }
+
+    func outstanding(_ count: Int) { outstanding.set(to: Double(count)) }
+}
