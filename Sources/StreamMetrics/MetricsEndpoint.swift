@@ -16,6 +16,19 @@ public struct MetricsEndpoint: Sendable {
         self.port = port
     }
 
+    /// Serves `registry` in the background when a port was given; cancel the task to stop. A
+    /// port that cannot be bound is logged, not fatal: the service's work matters more.
+    public static func start(registry: PrometheusCollectorRegistry, port: Int?, logger: Logger) -> Task<Void, Never>? {
+        guard let port else { return nil }
+        return Task {
+            do {
+                try await MetricsEndpoint(registry: registry, port: port).run(logger: logger)
+            } catch {
+                logger.error("metrics endpoint failed", metadata: ["metrics.port": "\(port)", "metrics.error": "\(error)"])
+            }
+        }
+    }
+
     public func run(logger: Logger) async throws {
         let router = Router()
         let registry = self.registry

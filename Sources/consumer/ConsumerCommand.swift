@@ -102,15 +102,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         let metrics = ConsumerMetrics()
         let pipeline = ConsumerPipeline(settings: settings, consumer: consumer, deadLetters: deadLetters, store: store, source: source,
                                         metrics: metrics, logger: logger)
-        let metricsEndpoint = metricsPort.map { port in
-            Task {
-                do {
-                    try await MetricsEndpoint(registry: metrics.registry, port: port).run(logger: logger)
-                } catch {
-                    logger.error("metrics endpoint failed", metadata: ["metrics.port": "\(port)", "metrics.error": "\(error)"])
-                }
-            }
-        }
+        let metricsEndpoint = MetricsEndpoint.start(registry: metrics.registry, port: metricsPort, logger: logger)
         defer { metricsEndpoint?.cancel() }
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)

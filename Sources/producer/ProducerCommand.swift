@@ -94,15 +94,7 @@ struct ProducerCommand: AsyncParsableCommand {
         let metrics = ProducerMetrics()
         let run = ProducerRun(topic: topic, kafka: kafka, source: eventSource, limit: count, statsInterval: .milliseconds(Int64(statsInterval * 1000)),
                               metrics: metrics, logger: logger)
-        let metricsEndpoint = metricsPort.map { port in
-            Task {
-                do {
-                    try await MetricsEndpoint(registry: metrics.registry, port: port).run(logger: logger)
-                } catch {
-                    logger.error("metrics endpoint failed", metadata: ["metrics.port": "\(port)", "metrics.error": "\(error)"])
-                }
-            }
-        }
+        let metricsEndpoint = MetricsEndpoint.start(registry: metrics.registry, port: metricsPort, logger: logger)
         defer { metricsEndpoint?.cancel() }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = try await withThrowingTaskGroup(of: ProducerRun.Outcome?.self) { group in
