@@ -54,6 +54,32 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aDependentStartsWithinOneProbeIntervalOfReadiness() async throws {
+        let work = NSTemporaryDirectory() + "dagrun-gate-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try """
+            dag_id: gate
+            tasks:
+              - id: serve
+                services:
+                  - name: slow
+                    command: sleep 1; date +%s.%N > \(work)/ready_at; exec sleep 600
+                    readiness: {exec: "test -s \(work)/ready_at", interval: 500ms, deadline: 20s}
+                  - name: dependent
+                    depends_on: {slow: service_healthy}
+                    command: date +%s.%N > \(work)/started_at
+                    wait: exit
+            """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
+        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error") == 0)
+        let ready = try #require(Double(try String(contentsOfFile: "\(work)/ready_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let started = try #require(Double(try String(contentsOfFile: "\(work)/started_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(started >= ready)
+        // One probe interval (500 ms) plus the probe's and the dependent's process start-up on a
+        // 2-core machine that the rest of the test suite keeps busy.
+        #expect(started - ready < 0.5 + 1.5, "started \(started - ready) s after its dependency became ready")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func sigtermToTheRunnerStopsEverythingAndExits130() async throws {
         let work = NSTemporaryDirectory() + "dagrun-sigterm-\(UUID().uuidString.prefix(8))"
         let marker = "81\(Int.random(in: 1000...9999))"
