@@ -41,13 +41,14 @@ public final class DagRunner: Sendable {
         try save()
         logger.info("run started", metadata: ["dag.id": "\(dag.id)", "dag.run_id": "\(runId)", "dag.folder": "\(runDirectory)"])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let order = dag.topologicalOrder
         await withTaskGroup(of: Void.self) { group in
             var running = Set<String>()
             func schedule() {
                 var changed = true
                 while changed {
                     changed = false
-                    for task in dag.topologicalOrder where state(of: task.id) == .pending && !running.contains(task.id) {
+                    for task in order where state(of: task.id) == .pending && !running.contains(task.id) {
                         if stopping.load(ordering: .acquiring) {
                             update(task.id) { $0.state = .stopped }
                             changed = true

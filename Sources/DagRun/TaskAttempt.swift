@@ -228,9 +228,10 @@ final class TaskAttempt: Sendable {
             return nil
         }
         if service.restartOnFailure && status != 0 && state.restarts[name, default: 0] < service.maxRestarts {
-            state.restarts[name, default: 0] += 1
+            let restart = state.restarts[name, default: 0] + 1
+            state.restarts[name] = restart
             logger.warning("restarting service", metadata: ["dag.task": "\(task.id)", "dag.service": "\(name)",
-                                                           "dag.restart": "\(state.restarts[name]!)/\(service.maxRestarts)"])
+                                                           "dag.restart": "\(restart)/\(service.maxRestarts)"])
             do {
                 try start(service, &state, &background)
                 return nil
