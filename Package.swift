@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "producer", targets: ["producer"]),
         .executable(name: "consumer", targets: ["consumer"]),
         .executable(name: "dagrun", targets: ["dagrun"]),
+        .executable(name: "archiver", targets: ["archiver"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // C libraries, wrapped only by RecoKafka and RecoStore.
@@ -108,6 +110,24 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The raw-event archive: Kafka Connect S3 sink's layout and rotation, directory and S3 targets.
+        .target(
+            name: "RecoArchive",
+            dependencies: [
+                "RecoCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "archiver",
+            dependencies: [
+                "RecoArchive", "RecoCore", "RecoKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "DagRun",
             dependencies: [
@@ -143,6 +163,9 @@ let package = Package(
                 "reco-api", "RecoCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        .testTarget(
+            name: "ArchiveTests",
+            dependencies: ["RecoArchive", "RecoCore", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]

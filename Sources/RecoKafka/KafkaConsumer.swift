@@ -109,6 +109,12 @@ public final class KafkaConsumer: Sendable {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             next[partition] = max(next[partition] ?? 0, message.offset + 1)
         }
+        try store(offsets: next)
+    }
+
+    /// Marks partitions done below these offsets (the next offset to read for each).
+    public func store(offsets next: [KafkaTopicPartition: Int64]) throws(KafkaError) {
+        guard !next.isEmpty else { return }
         let list = rd_kafka_topic_partition_list_new(Int32(next.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for (partition, offset) in next {
