@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "consumer", targets: ["consumer"]),
         .executable(name: "dagrun", targets: ["dagrun"]),
         .executable(name: "archiver", targets: ["archiver"]),
+        .executable(name: "notifier", targets: ["notifier"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -92,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "consumer",
             dependencies: [
-                "StreamMetrics",
+                "StreamMetrics", "StreamSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "RecoCore", "RecoKafka", "RecoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,6 +103,16 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
+        // What the stream services share: recommendation sources, the webhook client.
+        .target(
+            name: "StreamSupport",
+            dependencies: [
+                "RecoCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .target(
             name: "StreamMetrics",
             dependencies: [
@@ -128,6 +139,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        .executableTarget(
+            name: "notifier",
+            dependencies: [
+                "RecoCore", "RecoKafka", "StreamSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "DagRun",
             dependencies: [
@@ -146,7 +165,7 @@ let package = Package(
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
         .testTarget(
             name: "ConsumerTests",
-            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", "StreamMetrics", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", "StreamMetrics", "StreamSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
@@ -166,6 +185,13 @@ let package = Package(
         .testTarget(
             name: "ArchiveTests",
             dependencies: ["RecoArchive", "RecoCore", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: [
+                "notifier", "StreamSupport", "RecoCore", "RecoKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]

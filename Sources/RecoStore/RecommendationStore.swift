@@ -42,6 +42,21 @@ public final class RecommendationStore: Sendable {
         )
         """,
         "COMMENT ON TABLE recommendations_progress IS 'Per Kafka partition, the offset below which every event''s rows are in recommendations'",
+        // Rows arrive in inserted_at order, so a BRIN index serves the dashboard's time windows
+        // for almost no write cost (a B-tree would slow the consumer's COPY).
+        "CREATE INDEX IF NOT EXISTS recommendations_inserted_brin ON recommendations USING brin (inserted_at)",
+        """
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            topic text NOT NULL,
+            kafka_partition integer NOT NULL,
+            kafka_offset bigint NOT NULL,
+            dead_letter_topic text NOT NULL,
+            reason text NOT NULL,
+            error text NOT NULL,
+            dead_lettered_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (topic, kafka_partition, kafka_offset)
+        )
+        """,
         """
         CREATE OR REPLACE VIEW top_movies AS
         SELECT movie_id AS "Movie_Id", year AS "Year", title AS "Name", score AS "Estimate_Score", customer_id AS "Cust_id",
@@ -174,6 +189,25 @@ public final class RecommendationStore: Sendable {
         buffer.text(row.eventTime)
         buffer.boolean(row.coldStart)
         buffer.endRow()
+    }
+
+    static let insertDeadLetters = """
+        INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, dead_letter_topic, reason, error)
+        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+        ON CONFLICT DO NOTHING
+        """
+
+    /// Records dead letters (a replay records nothing twice). Transient failures are retried until `deadline`.
+    public func recordDeadLetters(_ rows: [DeadLetterRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+        guard !rows.isEmpty else { return }
+        let parameters = [
+            PostgresArray.text(rows.map(\.topic)), PostgresArray.numbers(rows.map { Int64($0.partition) }),
+            PostgresArray.numbers(rows.map(\.offset)), PostgresArray.text(rows.map(\.deadLetterTopic)),
+            PostgresArray.text(rows.map(\.reason)), PostgresArray.text(rows.map(\.error)),
+        ]
+        try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
+            _ = try connection.execute(Self.insertDeadLetters, parameters)
+        }
     }
 
     /// Bulk-loads rows into any table with COPY (tools, benchmarks and tests).

@@ -58,7 +58,7 @@ struct ArchiverCommand: AsyncParsableCommand {
     @Option(help: "Where a new group starts: earliest or latest.")
     var autoOffsetReset = "earliest"
 
-    @Option(help: "Exit after this many seconds without messages (batch runs).")
+    @Option(help: "Exit after this many seconds without messages once partitions are assigned (batch runs).")
     var exitWhenIdle: Double?
 
     @Option(help: "Seconds between statistics lines.")

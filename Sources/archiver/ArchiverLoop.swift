@@ -65,6 +65,8 @@ final class ArchiverLoop: Sendable {
                 logStats(writers)
                 lastStats = .now
             }
+            // Idle time counts from the moment partitions are assigned (joining a group takes seconds).
+            if consumer.assignedPartitions.isEmpty { lastMessage = .now }
             if batch.isEmpty {
                 if let idle = settings.exitWhenIdle, ContinuousClock.now - lastMessage >= idle {
                     logger.info("idle, exiting", metadata: ["archiver.idle_s": "\(idle.components.seconds)"])

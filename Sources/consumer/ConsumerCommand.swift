@@ -5,6 +5,7 @@ import RecoCore
 import RecoKafka
 import RecoStore
 import StreamMetrics
+import StreamSupport
 import UnixSignals
 
 @main

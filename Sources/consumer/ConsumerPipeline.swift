@@ -3,6 +3,7 @@ import Logging
 import RecoCore
 import RecoKafka
 import RecoStore
+import StreamSupport
 import Synchronization
 
 /// consume → decode → recommend → write → store offsets, batch by batch.
@@ -197,9 +198,23 @@ final class ConsumerPipeline: Sendable {
         guard remaining == 0, deadLetters.statistics.failed == before else {
             throw KafkaError(code: -185, message: "dead letters were not acknowledged; the batch will be read again")
         }
+        // Also in PostgreSQL, for the dashboard's count (before the offsets are stored).
+        let rows = bad.map { message, error in
+            DeadLetterRow(topic: message.topic, partition: message.partition, offset: message.offset, deadLetterTopic: settings.deadLetterTopic,
+                          reason: error.reason.rawValue, error: error.description)
+        }
+        while true {
+            do {
+                try await store.recordDeadLetters(rows, retryUntil: .now + .seconds(30))
+                return
+            } catch {
+                if stopRequested.load(ordering: .acquiring) || !error.isTransient { throw error }
+                logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)"])
+            }
+        }
     }
 
-    private func recommendWithRetry(_ customers: [UInt32]) async throws -> (String, [ConsumerRecommendation]) {
+    private func recommendWithRetry(_ customers: [UInt32]) async throws -> (String, [CustomerRecommendations]) {
         var delay = Duration.milliseconds(200)
         var paused = false
         defer { if paused { try? consumer.resume(Array(consumer.assignedPartitions)) } }

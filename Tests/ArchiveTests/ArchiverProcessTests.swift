@@ -57,7 +57,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/archiver")
         process.arguments = ["--topic", scenario.topic, "--config", scenario.configPath, "--flush-size", "250",
-                             "--rotate-interval-ms", "0", "--exit-when-idle", "20", "--log-level", "info"] + target
+                             "--rotate-interval-ms", "0", "--exit-when-idle", "8", "--log-level", "info"] + target
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         // Each run's log is kept next to the scenario's files for a failing test.

@@ -6,6 +6,7 @@ import RecoCore
 import RecoKafka
 import RecoStore
 import StreamMetrics
+import StreamSupport
 import Testing
 
 /// End to end against the Kafka mock cluster and the PostgreSQL that scripts/test starts.
@@ -157,6 +158,11 @@ import Testing
         let after = try await store.rows("SELECT count(*) AS n FROM recommendations WHERE topic = $1", [topic], columns: ["n"])
         #expect(before.first?["n"] == after.first?["n"])
         #expect(after.first?["n"] == .some(String(10 * (good.count + 1))))
+        // Dead letters are in PostgreSQL too (the dashboard's count), once each despite the replay.
+        let recorded = try await store.rows("SELECT count(*) AS n, count(DISTINCT reason) AS r FROM dead_letters WHERE topic = $1",
+                                            [topic], columns: ["n", "r"])
+        #expect(recorded.first?["n"] == .some(String(badMessages.count)))
+        #expect(Int((recorded.first?["r"] ?? nil) ?? "0") ?? 0 >= 6)
     }
 
     /// GET with retries while the endpoint starts.

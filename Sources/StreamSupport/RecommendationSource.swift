@@ -5,48 +5,59 @@ import NIOCore
 import RecoCore
 
 /// Top-N movies for many customers: in process from a model file, or from reco-api's batch route.
-protocol RecommendationSource: Sendable {
+public protocol RecommendationSource: Sendable {
     /// Results in the order of `customerIds`; throws when the source is unavailable (never the
     /// events' fault: the caller pauses and retries).
-    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation])
+    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [CustomerRecommendations])
     func shutdown() async
 }
 
-struct ConsumerRecommendation: Sendable {
-    var customerId: UInt32
-    var coldStart: Bool
-    var items: [(movieId: UInt32, title: String?, year: Int?, score: Float)]
+public struct CustomerRecommendations: Sendable {
+    public var customerId: UInt32
+    public var coldStart: Bool
+    public var items: [(movieId: UInt32, title: String?, year: Int?, score: Float)]
+
+    public init(customerId: UInt32, coldStart: Bool, items: [(movieId: UInt32, title: String?, year: Int?, score: Float)]) {
+        self.customerId = customerId
+        self.coldStart = coldStart
+        self.items = items
+    }
 }
 
 /// Scores with a memory-mapped model file in this process.
-struct ModelFileSource: RecommendationSource {
-    let recommender: Recommender
-    let catalog: MovieCatalog
+public struct ModelFileSource: RecommendationSource {
+    public let recommender: Recommender
+    public let catalog: MovieCatalog
 
-    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation]) {
+    public init(recommender: Recommender, catalog: MovieCatalog) {
+        self.recommender = recommender
+        self.catalog = catalog
+    }
+
+    public func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [CustomerRecommendations]) {
         let results = recommender.recommend(customerIds: customerIds, limit: limit).map { result in
-            ConsumerRecommendation(customerId: result.customerId, coldStart: result.coldStart, items: result.items.map {
+            CustomerRecommendations(customerId: result.customerId, coldStart: result.coldStart, items: result.items.map {
                 ($0.movieId, catalog[$0.movieId]?.title, catalog[$0.movieId]?.year, $0.score)
             })
         }
         return (recommender.model.metadata.version, results)
     }
 
-    func shutdown() async {}
+    public func shutdown() async {}
 }
 
 /// Calls `POST /v1/recommendations/batch` (keep-alive connections, timeout).
-final class APISource: RecommendationSource {
-    let baseURL: String
-    let timeout: Duration
+public final class APISource: RecommendationSource {
+    public let baseURL: String
+    public let timeout: Duration
     private let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-    init(baseURL: String, timeout: Duration) {
+    public init(baseURL: String, timeout: Duration) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
     }
 
-    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [ConsumerRecommendation]) {
+    public func recommend(_ customerIds: [UInt32], limit: Int) async throws -> (version: String, results: [CustomerRecommendations]) {
         var request = HTTPClientRequest(url: baseURL + "/v1/recommendations/batch")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -62,7 +73,7 @@ final class APISource: RecommendationSource {
 
     /// Reads `{"model_version":…,"results":[{"customer_id":…,"cold_start":…,"items":[{"movie_id":…,
     /// "title":…,"year":…,"score":…}]}]}` (JSONDecoder took most of the consumer's time here).
-    static func decode(_ bytes: some Collection<UInt8>) throws -> (version: String, results: [ConsumerRecommendation]) {
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> (version: String, results: [CustomerRecommendations]) {
         let answer = try JSONParser.parse(bytes)
         guard let version = answer["model_version"]?.string, let results = answer["results"]?.array else {
             throw APIUnavailable(message: "the batch answer has no model_version or results")
@@ -73,7 +84,7 @@ final class APISource: RecommendationSource {
         }
         return (version, try results.map { result in
             guard let items = result["items"]?.array else { throw APIUnavailable(message: "the batch answer has a result without items") }
-            return ConsumerRecommendation(customerId: try id(result["customer_id"]), coldStart: result["cold_start"] == .bool(true),
+            return CustomerRecommendations(customerId: try id(result["customer_id"]), coldStart: result["cold_start"] == .bool(true),
                                           items: try items.map { item in
                                               guard let score = item["score"]?.number else { throw APIUnavailable(message: "the batch answer has an item without score") }
                                               return (try id(item["movie_id"]), item["title"]?.string, item["year"]?.number.flatMap { Int(exactly: $0) }, Float(score))
@@ -81,12 +92,12 @@ final class APISource: RecommendationSource {
         })
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         try? await client.shutdown()
     }
 
-    struct APIUnavailable: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct APIUnavailable: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
