@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "dagrun", targets: ["dagrun"]),
         .executable(name: "archiver", targets: ["archiver"]),
         .executable(name: "notifier", targets: ["notifier"]),
+        .executable(name: "dashboard", targets: ["dashboard"]),
         .library(name: "RecoCore", targets: ["RecoCore"]),
     ],
     dependencies: [
@@ -147,6 +148,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        .executableTarget(
+            name: "dashboard",
+            dependencies: [
+                "RecoCore", "RecoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "DagRun",
             dependencies: [
@@ -190,6 +201,13 @@ let package = Package(
             dependencies: [
                 "notifier", "StreamSupport", "RecoCore", "RecoKafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "dashboard", "RecoStore", "RecoCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),

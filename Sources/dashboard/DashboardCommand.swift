@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RecoStore
+import ServiceLifecycle
+import UnixSignals
+
+@main
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Serve an HTML dashboard of the recommendations in PostgreSQL, with CSV and JSON exports (the seed's Heroku Dataclips).",
+        discussion: """
+            GET /dashboard shows events and recommendations per minute (server-side SVG charts), the most recommended movies, the latest recommendations and the dead letters; it has no script and loads nothing from elsewhere. GET /dashboard/exports/<table>.csv or .json exports per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason and recommendations (?limit=N, at most 100000). GET /health checks the database.
+
+            The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged. Every query is read-only with bound parameters.
+            """)
+
+    @Option(help: "PostgreSQL connection URL (default: $DATABASE_URL, else PG* variables).")
+    var databaseURL: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8090
+
+    @Option(help: "Only this topic's rows (default: all topics).")
+    var topic: String?
+
+    @Option(help: "Minutes shown in the charts and the window totals.")
+    var minutes = 60
+
+    @Option(help: "Seconds between the page's automatic reloads.")
+    var refresh = 30
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        guard (1...1440).contains(minutes) else { throw ValidationError("--minutes must be 1 to 1440") }
+        guard refresh > 0 else { throw ValidationError("--refresh must be positive") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "dashboard")
+        let database = DatabaseURL(databaseURL, environment: ProcessInfo.processInfo.environment)
+        let store = RecommendationStore(url: database, logger: logger)
+        // The tables may not exist yet when the dashboard starts before the first consumer.
+        try await store.migrate()
+        var options = DashboardRoutes.Options()
+        options.minutes = minutes
+        options.refreshSeconds = refresh
+        let routes = DashboardRoutes(queries: DashboardQueries(store: store, topic: topic), options: options, logger: logger)
+        let app = Application(router: routes.router(), configuration: .init(address: .hostname(host, port: port), serverName: "reco-dashboard"),
+                              logger: logger)
+        logger.info("serving", metadata: ["dashboard.url": "http://\(host):\(port)/dashboard", "db.url": "\(database)"])
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,102 @@
+/// The dashboard as one self-contained HTML page: inline CSS and SVG, no script, no external
+/// asset; it reloads itself every `refreshSeconds`.
+struct DashboardPage {
+    var generatedAt: String
+    var topic: String?
+    var minutes: Int
+    var refreshSeconds: Int
+    var totals: [String: String]
+    var perMinute: DashboardTable
+    var mostRecommended: DashboardTable
+    var latest: DashboardTable
+    var deadLettersByReason: DashboardTable
+    var deadLetters: DashboardTable
+
+    func html() -> String {
+        let points = perMinute.rows.map { row in
+            (minute: perMinute.value(row, "minute") ?? "", value: Int(perMinute.value(row, "events") ?? "") ?? 0)
+        }
+        let recommendationPoints = perMinute.rows.map { row in
+            (minute: perMinute.value(row, "minute") ?? "", value: Int(perMinute.value(row, "recommendations") ?? "") ?? 0)
+        }
+        let scope = topic.map { "topic \(HTMLText.escape($0))" } ?? "all topics"
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta http-equiv="refresh" content="\(refreshSeconds)">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Reco pipeline dashboard</title>
+            <style>
+            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px; color: #1d2733; background: #f6f8fa; }
+            h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
+            .meta { color: #5b6776; font-size: 13px; }
+            .tiles { display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }
+            .tile { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 10px 16px; min-width: 140px; }
+            .tile .value { font-size: 24px; font-weight: 600; } .tile .label { font-size: 12px; color: #5b6776; }
+            .tile.alert .value { color: #b42318; }
+            .chart { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; margin: 6px 12px 6px 0; }
+            .chart-title { font-size: 13px; font-weight: 600; fill: #1d2733; } .tick { font-size: 11px; fill: #5b6776; }
+            .grid { stroke: #eef1f4; } .axis { stroke: #8c959f; }
+            table { border-collapse: collapse; background: #fff; font-size: 13px; }
+            th, td { border: 1px solid #d8dee4; padding: 4px 8px; text-align: left; vertical-align: top; }
+            th { background: #eef1f4; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
+            .exports { font-size: 12px; margin: 4px 0 0; } .exports a { margin-right: 8px; }
+            .empty { color: #5b6776; font-style: italic; }
+            </style>
+            </head>
+            <body>
+            <h1>Reco pipeline dashboard</h1>
+            <div class="meta">From PostgreSQL, \(scope), last \(minutes) minutes · generated \(HTMLText.escape(generatedAt)) · reloads every \(refreshSeconds) s</div>
+            <div class="tiles">
+            \(tile("events", "Events (\(minutes) min)"))
+            \(tile("recommendations", "Recommendations (\(minutes) min)"))
+            \(tile("customers", "Customers (\(minutes) min)"))
+            \(tile("dead_letters", "Dead letters (all time)", alert: (Int(totals["dead_letters"] ?? "0") ?? 0) > 0))
+            \(tile("last_write", "Last write"))
+            </div>
+            <section id="per-minute">
+            \(MinuteChart(title: "Events per minute", color: "#2f6fde", points: points).svg())
+            \(MinuteChart(title: "Recommendations per minute", color: "#1a7f37", points: recommendationPoints).svg())
+            \(exports(perMinute))
+            </section>
+            <section id="most-recommended"><h2>Most recommended movies (last \(minutes) min)</h2>\(table(mostRecommended))</section>
+            <section id="latest"><h2>Latest recommendations</h2>\(table(latest))</section>
+            <section id="dead-letters"><h2>Dead letters</h2>\(table(deadLettersByReason))<p></p>\(table(deadLetters))</section>
+            <p class="exports">Whole table: <a href="/dashboard/exports/recommendations.csv">recommendations.csv</a><a href="/dashboard/exports/recommendations.json">recommendations.json</a> (latest 10,000 rows; ?limit= up to 100,000)</p>
+            </body>
+            </html>
+
+            """
+    }
+
+    private func tile(_ key: String, _ label: String, alert: Bool = false) -> String {
+        let value = totals[key].flatMap { $0.isEmpty ? nil : $0 } ?? "–"
+        return "<div class=\"tile\(alert ? " alert" : "")\" id=\"tile-\(key)\"><div class=\"value\">\(HTMLText.escape(value))</div>"
+            + "<div class=\"label\">\(HTMLText.escape(label))</div></div>"
+    }
+
+    private func exports(_ table: DashboardTable) -> String {
+        "<p class=\"exports\">Export: <a href=\"/dashboard/exports/\(table.name).csv\">\(table.name).csv</a><a href=\"/dashboard/exports/\(table.name).json\">\(table.name).json</a></p>"
+    }
+
+    private func table(_ table: DashboardTable) -> String {
+        guard !table.rows.isEmpty else {
+            return "<p class=\"empty\">No rows.</p>" + exports(table)
+        }
+        var html = "<table id=\"table-\(table.name)\"><thead><tr>"
+        for column in table.columns { html += "<th>\(HTMLText.escape(column))</th>" }
+        html += "</tr></thead><tbody>\n"
+        for row in table.rows {
+            html += "<tr>"
+            for (index, column) in table.columns.enumerated() {
+                let value = index < row.count ? row[index] ?? "" : ""
+                html += table.numericColumns.contains(column) ? "<td class=\"number\">" : "<td>"
+                html += HTMLText.escape(value) + "</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>" + exports(table)
+    }
+}
