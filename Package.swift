@@ -172,7 +172,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DagRunTests", dependencies: ["DagRun", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "DagRunTests", dependencies: ["DagRun", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
         .testTarget(
             name: "ConsumerTests",

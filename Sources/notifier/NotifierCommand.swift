@@ -35,6 +35,9 @@ struct NotifierCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the webhook URL.")
     var webhookUrlEnv = "RECO_WEBHOOK_URL"
 
+    @Flag(help: "Without a webhook URL, say so and exit 0 instead of failing (a DAG whose notifications are optional).")
+    var optional = false
+
     @Option(help: "reco-api base URL for recommendations.")
     var api: String?
 
@@ -96,7 +99,7 @@ struct NotifierCommand: AsyncParsableCommand {
             url = environment[webhookUrlEnv]
             origin = "$\(webhookUrlEnv)"
         }
-        guard let url, !url.isEmpty else { throw ValidationError("no webhook URL: set \(origin)") }
+        guard let url, !url.isEmpty else { throw WebhookNotConfigured(origin: origin) }
         guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {
             throw ValidationError("\(origin) is not an http(s) URL")
         }
@@ -111,7 +114,14 @@ struct NotifierCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "notifier")
         let environment = ProcessInfo.processInfo.environment
-        let url = try webhookURL(environment: environment)
+        let url: String
+        do {
+            url = try webhookURL(environment: environment)
+        } catch let missing as WebhookNotConfigured where optional {
+            logger.notice("no webhook configured, nothing to do", metadata: ["notifier.url_source": "\(missing.origin)"])
+            print("notifications off: \(missing.origin) is not set")
+            return
+        }
         var (kafka, path) = try KafkaConfiguration.forService(explicitPath: config, environment: environment, logger: logger)
         kafka.set("auto.offset.reset", autoOffsetReset)
         let webhook = WebhookClient(url: url, retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(retryBaseMs),
@@ -161,6 +171,11 @@ struct NotifierCommand: AsyncParsableCommand {
         let totals = loop.totals
         print("consumed \(totals.consumed), notifications delivered \(totals.delivered), attempts \(totals.attempts), dead letters \(totals.deadLetters)")
     }
+}
+
+struct WebhookNotConfigured: Error, CustomStringConvertible {
+    var origin: String
+    var description: String { "no webhook URL: set \(origin)" }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

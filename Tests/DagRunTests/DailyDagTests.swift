@@ -1,4 +1,5 @@
 import Foundation
+import RecoCore
 import Testing
 
 /// `dags/daily_dag.yaml` end to end through the `dagrun` executable: embedded broker, reco-api,
@@ -31,10 +32,25 @@ import Testing
         }
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(work)/kafka.properties") { try await Task.sleep(for: .milliseconds(100)) }
 
+        // A local webhook that answers 503 to each notification's first attempt.
+        let hookPort = FreePort.next()
+        // Started in the background by system(): Foundation's waitUntilExit hangs on a shell whose child lives on.
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let started = system("python3 \(Self.root)/scripts/lib/webhook_sink.py --port \(hookPort) --output \(work)/notifications.jsonl "
+                             + "--fail-first 1 </dev/null >\(work)/sink.log 2>&1 & echo $! >\(work)/sink.pid")
+        #expect(started == 0)
+        defer {
+            if let pid = Int32(((try? String(contentsOfFile: "\(work)/sink.pid", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(pid, SIGTERM)
+            }
+        }
+
         let environment = [
             "RECO_BIN": Self.bin, "RECO_MODEL": "\(work)/model.recomodel", "RECO_DATA": "\(work)/prepared", "KAFKA_CONFIG": "\(work)/kafka.properties",
             "DATABASE_URL": database, "RECO_EVENTS": "300", "RECO_RATE": "1000", "RECO_IDLE_SECONDS": "3", "RECO_TOPIC": topic,
             "RECO_GROUP": "group-\(topic)", "RECO_API_PORT": String(FreePort.next()),
+            "RECO_ARCHIVE_TARGET": "--directory \(work)/archive", "RECO_ARCHIVE_FLUSH_SIZE": "25",
+            "RECO_WEBHOOK_URL": "http://127.0.0.1:\(hookPort)/hooks/catch/1/secret-token/",
         ]
         let status = try Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
                                    environment: environment, directory: Self.root, allowFailure: true)
@@ -51,6 +67,24 @@ import Testing
         #expect(statusText.contains("daily_dag  run \(runDirectory)  success"))
         #expect(statusText.contains("run_all: all services ready"))
         #expect(ProcessTable.commands(containing: "--topic \(topic)").isEmpty, "no service outlives the run")
+
+        // One notification per event, each after a retried first attempt; the URL's secret in no log.
+        #expect(runEnd.contains("notifications delivered 300, attempts 600, dead letters 0"), "\(runEnd)")
+        let notifications = ((try? String(contentsOfFile: "\(work)/notifications.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(notifications.count == 300)
+        let keys = Set(notifications.compactMap { try? JSONParser.parse(Array($0.utf8))["idempotency_key"]?.string })
+        #expect(keys.count == 300)
+        let logs = try Shell.output("cat \(work)/runs/daily_dag/\(runDirectory)/*/*.log")
+        #expect(!logs.isEmpty && !logs.contains("secret-token"))
+
+        // Archived objects of 25 events each, in the S3 sink's layout; a partition's last partial object stays open.
+        let archive = "\(work)/archive/topics/\(topic)"
+        let objects = try Shell.output("find \(archive) -name '*.json' | sort").split(separator: "\n")
+        #expect(objects.allSatisfy { $0.contains("/partition=") && $0.hasSuffix(".json") && $0.contains("/\(topic)+") })
+        let lines = try Shell.output("cat \(archive)/partition=*/*.json | wc -l").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(lines) == objects.count * 25)
+        #expect(objects.count * 25 > 300 - 4 * 25)
+        #expect(runEnd.contains("objects \(objects.count), records archived \(objects.count * 25)"), "\(runEnd)")
     }
 
     @Test(.timeLimit(.minutes(1)))
