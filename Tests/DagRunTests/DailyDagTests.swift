@@ -41,7 +41,7 @@ import Testing
         #expect(started == 0)
         defer {
             if let pid = Int32(((try? String(contentsOfFile: "\(work)/sink.pid", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
-                kill(pid, SIGTERM)
+                kill(pid, SIGKILL)
             }
         }
 
