@@ -113,6 +113,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .target(
             name: "StreamMetrics",
@@ -135,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "archiver",
             dependencies: [
-                "RecoArchive", "RecoCore", "RecoKafka",
+                "RecoArchive", "RecoCore", "RecoKafka", "StreamSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

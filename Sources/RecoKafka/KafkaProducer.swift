@@ -150,6 +150,17 @@ public final class KafkaProducer: Sendable {
     /// Waits up to `timeout` for every queued message to be delivered or fail; returns how many
     /// are still outstanding.
     @discardableResult
+    /// Waits until Kafka acknowledged everything sent so far; throws when a message is still
+    /// outstanding after `timeout` or failed meanwhile (dead letters: their source offsets may be
+    /// stored only after this returns).
+    public func flushAcknowledged(timeout: Duration) async throws(KafkaError) {
+        let failedBefore = statistics.failed
+        let remaining = await flush(timeout: timeout)
+        guard remaining == 0, statistics.failed == failedBefore else {
+            throw KafkaError(code: -185, message: "\(remaining) messages not acknowledged, \(statistics.failed - failedBefore) failed")
+        }
+    }
+
     public func flush(timeout: Duration) async -> Int {
         let handle = self.handle
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)

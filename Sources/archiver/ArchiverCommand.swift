@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import RecoArchive
 import RecoKafka
-import UnixSignals
+import StreamSupport
 
 @main
 struct ArchiverCommand: AsyncParsableCommand {
@@ -101,20 +101,8 @@ struct ArchiverCommand: AsyncParsableCommand {
         settings.statsInterval = .milliseconds(Int64(statsInterval * 1000))
         let loop = ArchiverLoop(settings: settings, consumer: consumer, deadLetters: deadLetters, target: target, logger: logger)
 
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await loop.run() }
-                group.addTask {
-                    for await signal in signals {
-                        logger.info("stopping on signal", metadata: ["signal": "\(signal)"])
-                        loop.requestStop()
-                        break
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await DrainOnSignal.run(logger: logger, requestStop: { loop.requestStop() }) { try await loop.run() }
         } catch {
             await consumer.close()
             throw error

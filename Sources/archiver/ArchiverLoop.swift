@@ -143,10 +143,10 @@ final class ArchiverLoop: Sendable {
                 KafkaHeader(name: "source.offset", text: String(message.offset)),
             ]))
         }
-        let before = deadLetters.statistics.failed
-        let remaining = await deadLetters.flush(timeout: .seconds(30))
-        guard remaining == 0, deadLetters.statistics.failed == before else {
-            throw KafkaError(code: -185, message: "dead letters were not acknowledged; the records will be read again")
+        do {
+            try await deadLetters.flushAcknowledged(timeout: .seconds(30))
+        } catch {
+            throw KafkaError(code: error.code, message: "dead letters: \(error.message); the records will be read again")
         }
     }
 

@@ -6,7 +6,6 @@ import RecoKafka
 import RecoStore
 import StreamMetrics
 import StreamSupport
-import UnixSignals
 
 @main
 struct ConsumerCommand: AsyncParsableCommand {
@@ -106,20 +105,8 @@ struct ConsumerCommand: AsyncParsableCommand {
         let metricsEndpoint = MetricsEndpoint.start(registry: metrics.registry, port: metricsPort, logger: logger)
         defer { metricsEndpoint?.cancel() }
 
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await pipeline.run() }
-                group.addTask {
-                    for await signal in signals {
-                        logger.info("draining on signal", metadata: ["signal": "\(signal)"])
-                        pipeline.requestStop()
-                        break
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await DrainOnSignal.run(logger: logger, requestStop: { pipeline.requestStop() }) { try await pipeline.run() }
         } catch {
             await consumer.close()
             await source.shutdown()

@@ -193,10 +193,10 @@ final class ConsumerPipeline: Sendable {
                 KafkaHeader(name: "source.offset", text: String(message.offset)),
             ]))
         }
-        let before = deadLetters.statistics.failed
-        let remaining = await deadLetters.flush(timeout: .seconds(30))
-        guard remaining == 0, deadLetters.statistics.failed == before else {
-            throw KafkaError(code: -185, message: "dead letters were not acknowledged; the batch will be read again")
+        do {
+            try await deadLetters.flushAcknowledged(timeout: .seconds(30))
+        } catch {
+            throw KafkaError(code: error.code, message: "dead letters: \(error.message); the batch will be read again")
         }
         // Also in PostgreSQL, for the dashboard's count (before the offsets are stored).
         let rows = bad.map { message, error in

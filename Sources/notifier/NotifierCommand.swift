@@ -4,7 +4,6 @@ import Logging
 import RecoCore
 import RecoKafka
 import StreamSupport
-import UnixSignals
 
 @main
 struct NotifierCommand: AsyncParsableCommand {
@@ -146,20 +145,8 @@ struct NotifierCommand: AsyncParsableCommand {
         settings.statsInterval = .milliseconds(Int64(statsInterval * 1000))
         let loop = NotifierLoop(settings: settings, consumer: consumer, deadLetters: deadLetters, source: source, webhook: webhook, logger: logger)
 
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await loop.run() }
-                group.addTask {
-                    for await signal in signals {
-                        logger.info("stopping on signal", metadata: ["signal": "\(signal)"])
-                        loop.requestStop()
-                        break
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await DrainOnSignal.run(logger: logger, requestStop: { loop.requestStop() }) { try await loop.run() }
         } catch {
             await consumer.close()
             await source.shutdown()
