@@ -106,7 +106,13 @@ final class ArchiverLoop: Sendable {
             if !offsets.isEmpty {
                 try consumer.store(offsets: offsets)
                 stored.merge(offsets) { $1 }
-                try await consumer.commit()
+                do {
+                    try await consumer.commit()
+                } catch {
+                    // A rebalance in progress refuses the commit; the stored offsets go with the next
+                    // automatic commit (or the revoke), and a replay only rewrites the same objects.
+                    logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
+                }
             }
         }
         logStats(writers)
