@@ -102,7 +102,12 @@ final class NotifierLoop: Sendable {
             let byCustomer = Dictionary(results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
             for (message, events) in decoded {
                 for (index, event) in events.enumerated() {
-                    guard let top = byCustomer[event.customerId] else { continue }
+                    guard let top = byCustomer[event.customerId] else {
+                        // The source answers for every customer (cold start included); if it did not, say so.
+                        failures.append(Failure(message: message, reason: "no_recommendations",
+                                                error: "no recommendations for customer \(event.customerId)", attempts: 0))
+                        continue
+                    }
                     // The seed's legacy messages may carry several events: each gets its own key.
                     var key = WatchNotification.key(topic: message.topic, partition: message.partition, offset: message.offset)
                     if index > 0 { key += "/\(index)" }
