@@ -12,6 +12,18 @@ public protocol RecommendationSource: Sendable {
     func shutdown() async
 }
 
+/// The source the stream services' `--model` / `--api` options name.
+public enum RecommendationSources {
+    /// A model file scored in process (titles from `movies` when that file exists), else reco-api at `api`.
+    public static func make(model: String?, movies: String, api: String?, apiTimeout: Duration) throws -> any RecommendationSource {
+        if let model {
+            let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
+            return ModelFileSource(recommender: Recommender(model: try RecoModel(path: model)), catalog: catalog)
+        }
+        return APISource(baseURL: api ?? "", timeout: apiTimeout)
+    }
+}
+
 public struct CustomerRecommendations: Sendable {
     public var customerId: UInt32
     public var coldStart: Bool

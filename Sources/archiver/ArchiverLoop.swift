@@ -77,7 +77,8 @@ final class ArchiverLoop: Sendable {
             lastMessage = .now
 
             var closed: [ArchiveObject] = []
-            var bad: [(KafkaConsumedMessage, String)] = []
+            // Records that are not JSON cannot be JSON lines: they go to the dead-letter topic.
+            var bad: [DeadLetter] = []
             for message in batch {
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                 var writer = writers[partition] ?? PartitionWriter(topic: message.topic, partition: message.partition, settings: settings.archive)
@@ -86,11 +87,11 @@ final class ArchiverLoop: Sendable {
                     closed += writer.append(offset: message.offset, timestamp: message.timestampMilliseconds, json: message.value)
                 } catch {
                     writer.skip(offset: message.offset)
-                    bad.append((message, "not JSON: \(error)"))
+                    bad.append(DeadLetter(message: message, reason: "not_json", error: "not JSON: \(error)"))
                 }
                 writers[partition] = writer
             }
-            if !bad.isEmpty { try await sendDeadLetters(bad) }
+            if !bad.isEmpty { try await deadLetters.sendDeadLetters(bad, to: settings.deadLetterTopic, logger: logger) }
             for object in closed { try await putDurably(object) }
 
             var offsets: [KafkaTopicPartition: Int64] = [:]
@@ -134,25 +135,6 @@ final class ArchiverLoop: Sendable {
                     "archive.key": "\(object.key)", "archive.error": "\(error)", "archive.attempt": "\(failures)"])
                 try await Task.sleep(for: settings.targetRetry.delay(afterFailures: failures))
             }
-        }
-    }
-
-    /// Records that are not JSON cannot be JSON lines: they go to the dead-letter topic with the
-    /// reason and their origin, acknowledged before their offsets are stored.
-    private func sendDeadLetters(_ bad: [(KafkaConsumedMessage, String)]) async throws {
-        for (message, reason) in bad {
-            logger.warning("dead letter", metadata: ["kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-                                                    "archive.error": "\(reason)"])
-            try await deadLetters.send(KafkaOutgoingMessage(topic: settings.deadLetterTopic, key: message.key, value: message.value, headers: [
-                KafkaHeader(name: "error", text: reason), KafkaHeader(name: "error.reason", text: "not_json"),
-                KafkaHeader(name: "source.topic", text: message.topic), KafkaHeader(name: "source.partition", text: String(message.partition)),
-                KafkaHeader(name: "source.offset", text: String(message.offset)),
-            ]))
-        }
-        do {
-            try await deadLetters.flushAcknowledged(timeout: .seconds(30))
-        } catch {
-            throw KafkaError(code: error.code, message: "dead letters: \(error.message); the records will be read again")
         }
     }
 

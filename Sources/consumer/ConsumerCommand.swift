@@ -86,13 +86,7 @@ struct ConsumerCommand: AsyncParsableCommand {
                                            "kafka.group": "\(group)"])
         try await store.migrate()
 
-        let source: any RecommendationSource
-        if let model {
-            let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
-            source = ModelFileSource(recommender: Recommender(model: try RecoModel(path: model)), catalog: catalog)
-        } else {
-            source = APISource(baseURL: api ?? "", timeout: .milliseconds(Int64(apiTimeout * 1000)))
-        }
+        let source = try RecommendationSources.make(model: model, movies: movies, api: api, apiTimeout: .milliseconds(Int64(apiTimeout * 1000)))
         let consumer = try KafkaConsumer(configuration: kafka, groupID: group, topics: [topic], logger: logger)
         let deadLetters = try KafkaProducer(configuration: kafka, logger: logger)
         var settings = ConsumerPipeline.Settings(topic: topic, deadLetterTopic: topic + ".dlq")

@@ -184,20 +184,8 @@ final class ConsumerPipeline: Sendable {
     /// Sends each bad message to the dead-letter topic with the reason and its origin, and waits
     /// until Kafka acknowledged every one before their offsets may be stored.
     private func sendDeadLetters(_ bad: [(message: KafkaConsumedMessage, error: EventError)]) async throws {
-        for (message, error) in bad {
-            logger.warning("dead letter", metadata: ["kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-                                                    "event.error": "\(error)"])
-            try await deadLetters.send(KafkaOutgoingMessage(topic: settings.deadLetterTopic, key: message.key, value: message.value, headers: [
-                KafkaHeader(name: "error", text: error.description), KafkaHeader(name: "error.reason", text: error.reason.rawValue),
-                KafkaHeader(name: "source.topic", text: message.topic), KafkaHeader(name: "source.partition", text: String(message.partition)),
-                KafkaHeader(name: "source.offset", text: String(message.offset)),
-            ]))
-        }
-        do {
-            try await deadLetters.flushAcknowledged(timeout: .seconds(30))
-        } catch {
-            throw KafkaError(code: error.code, message: "dead letters: \(error.message); the batch will be read again")
-        }
+        try await deadLetters.sendDeadLetters(bad.map { DeadLetter(message: $0.message, reason: $0.error.reason.rawValue, error: $0.error.description) },
+                                              to: settings.deadLetterTopic, logger: logger)
         // Also in PostgreSQL, for the dashboard's count (before the offsets are stored).
         let rows = bad.map { message, error in
             DeadLetterRow(topic: message.topic, partition: message.partition, offset: message.offset, deadLetterTopic: settings.deadLetterTopic,

@@ -97,16 +97,15 @@ struct DashboardQueries: Sendable {
 
     /// Totals for the tiles: events and rows in the window, customers, dead letters (all time), last write.
     func totals(minutes: Int) async throws -> [String: String] {
+        // One scan of the window for the three window figures.
         let sql = """
-            SELECT (SELECT count(*) FILTER (WHERE rank % 100 = 1) FROM recommendations
-                      WHERE inserted_at >= now() - make_interval(mins => $1::int) AND ($2::text IS NULL OR topic = $2)) AS events,
-                   (SELECT count(*) FROM recommendations
-                      WHERE inserted_at >= now() - make_interval(mins => $1::int) AND ($2::text IS NULL OR topic = $2)) AS recommendations,
-                   (SELECT count(DISTINCT customer_id) FROM recommendations
-                      WHERE inserted_at >= now() - make_interval(mins => $1::int) AND ($2::text IS NULL OR topic = $2)) AS customers,
+            SELECT w.events, w.recommendations, w.customers,
                    (SELECT count(*) FROM dead_letters WHERE ($2::text IS NULL OR topic = $2)) AS dead_letters,
                    (SELECT to_char(max(inserted_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') FROM recommendations
                       WHERE ($2::text IS NULL OR topic = $2)) AS last_write
+            FROM (SELECT count(*) FILTER (WHERE rank % 100 = 1) AS events, count(*) AS recommendations, count(DISTINCT customer_id) AS customers
+                  FROM recommendations
+                  WHERE inserted_at >= now() - make_interval(mins => $1::int) AND ($2::text IS NULL OR topic = $2)) w
             """
         let rows = try await store.rows(sql, [String(minutes), topic], columns: ["events", "recommendations", "customers", "dead_letters", "last_write"])
         return (rows.first ?? [:]).reduce(into: [:]) { result, entry in result[entry.key] = entry.value ?? "" }

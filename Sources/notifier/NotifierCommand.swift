@@ -129,13 +129,7 @@ struct NotifierCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["notifier.webhook": "\(webhook)", "notifier.max_attempts": "\(maxAttempts)",
                                            "kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(kafka)", "kafka.group": "\(group)"])
 
-        let source: any RecommendationSource
-        if let model {
-            let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
-            source = ModelFileSource(recommender: Recommender(model: try RecoModel(path: model)), catalog: catalog)
-        } else {
-            source = APISource(baseURL: api ?? "", timeout: .milliseconds(Int64(apiTimeout * 1000)))
-        }
+        let source = try RecommendationSources.make(model: model, movies: movies, api: api, apiTimeout: .milliseconds(Int64(apiTimeout * 1000)))
         let consumer = try KafkaConsumer(configuration: kafka, groupID: group, topics: [topic], logger: logger)
         let deadLetters = try KafkaProducer(configuration: kafka, logger: logger)
         var settings = NotifierLoop.Settings(topic: topic, deadLetterTopic: deadLetterTopic ?? topic + ".notify-dlq")

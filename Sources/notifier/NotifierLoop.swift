@@ -129,7 +129,11 @@ final class NotifierLoop: Sendable {
                 failures.append(Failure(message: message, reason: "webhook_unavailable", error: "\(notification.idempotencyKey): \(text)", attempts: tries))
             }
         }
-        if !failures.isEmpty { try await sendDeadLetters(failures) }
+        if !failures.isEmpty {
+            try await deadLetters.sendDeadLetters(failures.map {
+                DeadLetter(message: $0.message, reason: $0.reason, error: $0.error, extraHeaders: [KafkaHeader(name: "attempts", text: String($0.attempts))])
+            }, to: settings.deadLetterTopic, logger: logger)
+        }
         try consumer.store(batch)
         counters.withLock {
             $0.consumed += batch.count
@@ -160,24 +164,6 @@ final class NotifierLoop: Sendable {
         return outcomes.map { $0 ?? .exhausted(attempts: 0, message: "not sent") }
     }
 
-    private func sendDeadLetters(_ failures: [Failure]) async throws {
-        for failure in failures {
-            let message = failure.message
-            logger.warning("dead letter", metadata: ["kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-                                                    "notifier.error": "\(failure.error)", "notifier.attempts": "\(failure.attempts)"])
-            try await deadLetters.send(KafkaOutgoingMessage(topic: settings.deadLetterTopic, key: message.key, value: message.value, headers: [
-                KafkaHeader(name: "error", text: failure.error), KafkaHeader(name: "error.reason", text: failure.reason),
-                KafkaHeader(name: "attempts", text: String(failure.attempts)),
-                KafkaHeader(name: "source.topic", text: message.topic), KafkaHeader(name: "source.partition", text: String(message.partition)),
-                KafkaHeader(name: "source.offset", text: String(message.offset)),
-            ]))
-        }
-        do {
-            try await deadLetters.flushAcknowledged(timeout: .seconds(30))
-        } catch {
-            throw KafkaError(code: error.code, message: "dead letters: \(error.message); the batch will be read again")
-        }
-    }
 
     private func recommendWithRetry(_ customers: [UInt32]) async throws -> (String, [CustomerRecommendations]) {
         var failures = 0
