@@ -41,9 +41,13 @@ let package = Package(
         .systemLibrary(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        // OpenBLAS + LAPACKE for the ranker's dense solves (EASE's Cholesky inverse).
+        .systemLibrary(
+            name: "CLinearAlgebra", path: "Sources/CLinearAlgebra", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
-        // Pure Swift core: formats, data preparation, model, scoring.
-        .target(name: "RecoCore", swiftSettings: vectorFlags),
+        // The core: formats, data preparation, models, scoring; dense solves through CLinearAlgebra only.
+        .target(name: "RecoCore", dependencies: ["CLinearAlgebra"], swiftSettings: vectorFlags),
 
         // libpq behind Swift types: connection, bound queries, migrations, the recommendations table.
         .target(

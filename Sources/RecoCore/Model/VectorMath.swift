@@ -30,4 +30,17 @@ public enum VectorMath {
     public static func squaredNorm(_ a: UnsafePointer<Float>, count: Int) -> Float {
         dot(a, a, count: count)
     }
+
+    /// y += a·x for `count` floats, `count` a multiple of 8.
+    @inline(__always)
+    public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        let scale = SIMD8<Float>(repeating: a)
+        var index = 0
+        while index < count {
+            var value = load(y + index)
+            value.addProduct(scale, load(x + index))
+            store(value, y + index)
+            index += 8
+        }
+    }
 }

@@ -23,4 +23,13 @@ public enum Decimals {
         }
         return value < 0 ? "-" + result : result
     }
+
+    /// The shortest of 0–4 decimals that shows the value: 250, 0.5, 0.025.
+    public static func trimmed(_ value: Float) -> String {
+        var text = format(Double(value), places: 4)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
 }

@@ -1,0 +1,169 @@
+import Dispatch
+
+/// Implicit ALS (Hu, Koren, Volinsky 2008): minimises Σ c·(p − xᵤ·yᵢ)² + λ(‖x‖² + ‖y‖²) over all
+/// customer × movie pairs, p = 1 for a chosen movie and 0 otherwise, confidence c = 1 + α·weight.
+/// Each half-iteration fixes one side and solves the other's rows with a few conjugate-gradient
+/// steps warm-started from the previous solution (Takács, Pilászy, Tikk 2011), so no k×k
+/// factorisation per row: a step costs k² + 4k per chosen movie.
+///
+/// Rows are independent and split into fixed chunks, so results depend only on the seed and not
+/// on the thread count or timing.
+public struct ALSTrainer: Sendable {
+    public let parameters: RankerParameters
+
+    public init(parameters: RankerParameters) {
+        self.parameters = parameters
+    }
+
+    public struct Factors: Sendable {
+        public var stride: Int
+        public var customerFactors: [Float]
+        public var movieFactors: [Float]
+    }
+
+    public func train(_ matrix: InteractionMatrix, observe: (Int) -> Void = { _ in }) throws(TrainingError) -> Factors {
+        try parameters.validate()
+        guard matrix.count > 0 else { throw .noRatings }
+        let k = parameters.factors
+        let stride = FactorModel.stride(for: k)
+        var random = SplitMix64(seed: parameters.seed, stream: 0x1A15)
+        let scale = 0.1 / Double(k).squareRoot()
+        func initial(_ rows: Int) -> [Float] {
+            var values = [Float](repeating: 0, count: rows * stride)
+            for row in 0..<rows {
+                for f in 0..<k { values[row * stride + f] = Float(scale * random.nextGaussian()) }
+            }
+            return values
+        }
+        var customers = initial(matrix.customerCount)
+        var movies = initial(matrix.movieCount)
+        for iteration in 1...parameters.iterations {
+            solve(rows: matrix.customerCount, offsets: matrix.rowOffsets, columns: matrix.movies, weights: matrix.weights,
+                  fixed: movies, fixedCount: matrix.movieCount, into: &customers, stride: stride)
+            solve(rows: matrix.movieCount, offsets: matrix.columnOffsets, columns: matrix.customers, weights: matrix.columnWeights,
+                  fixed: customers, fixedCount: matrix.customerCount, into: &movies, stride: stride)
+            observe(iteration)
+        }
+        return Factors(stride: stride, customerFactors: customers, movieFactors: movies)
+    }
+
+    /// One customer's factors for the given history with the movie factors fixed: what training
+    /// would compute for that row (fold-in). `gram` is `gramian(movieFactors)`.
+    public func foldIn(movies history: [UInt32], weights: [Float], movieFactors: UnsafeBufferPointer<Float>,
+                       gram: [Float], stride: Int, startingFrom start: [Float]? = nil) -> [Float] {
+        var x = start ?? [Float](repeating: 0, count: stride)
+        var work = [Float](repeating: 0, count: stride * 3)
+        history.withUnsafeBufferPointer { columns in
+            weights.withUnsafeBufferPointer { values in
+                gram.withUnsafeBufferPointer { gramBuffer in
+                    x.withUnsafeMutableBufferPointer { row in
+                        work.withUnsafeMutableBufferPointer { scratch in
+                            solveRow(row.baseAddress!, columns: columns, weights: values, fixed: movieFactors.baseAddress!,
+                                     gram: gramBuffer.baseAddress!, stride: stride, scratch: scratch.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    /// YᵀY of the fixed side (stride × stride), summed in a fixed chunk order.
+    public func gramian(_ factors: [Float], count: Int, stride: Int) -> [Float] {
+        let k = parameters.factors
+        let chunks = max(1, min(64, count / 512))
+        var partial = [Float](repeating: 0, count: chunks * stride * stride)
+        partial.withUnsafeMutableBufferPointer { target in
+            let output = SendablePointer(target.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                factors.withUnsafeBufferPointer { source in
+                    let gram = output.pointer + chunk * stride * stride
+                    for row in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                        let y = source.baseAddress! + row * stride
+                        for a in 0..<k where y[a] != 0 {
+                            VectorMath.axpy(y[a], y, gram + a * stride, count: stride)
+                        }
+                    }
+                }
+            }
+        }
+        var gram = [Float](repeating: 0, count: stride * stride)
+        for chunk in 0..<chunks {
+            for index in 0..<(stride * stride) { gram[index] += partial[chunk * stride * stride + index] }
+        }
+        return gram
+    }
+
+    private func solve(rows: Int, offsets: [Int], columns: [UInt32], weights: [Float], fixed: [Float], fixedCount: Int,
+                       into target: inout [Float], stride: Int) {
+        let gram = gramian(fixed, count: fixedCount, stride: stride)
+        let chunks = max(1, min(rows, 256))
+        target.withUnsafeMutableBufferPointer { output in
+            let base = SendablePointer(output.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: stride * 3)
+                defer { scratch.deallocate() }
+                columns.withUnsafeBufferPointer { columns in
+                    weights.withUnsafeBufferPointer { weights in
+                        fixed.withUnsafeBufferPointer { fixed in
+                            gram.withUnsafeBufferPointer { gram in
+                                for row in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
+                                    let range = offsets[row]..<offsets[row + 1]
+                                    solveRow(base.pointer + row * stride,
+                                             columns: UnsafeBufferPointer(rebasing: columns[range]),
+                                             weights: UnsafeBufferPointer(rebasing: weights[range]),
+                                             fixed: fixed.baseAddress!, gram: gram.baseAddress!, stride: stride, scratch: scratch)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Conjugate gradient on (YᵀY + Σ (c−1)·yyᵀ + λI)·x = Σ c·y, from the current x.
+    @inline(__always)
+    private func solveRow(_ x: UnsafeMutablePointer<Float>, columns: UnsafeBufferPointer<UInt32>, weights: UnsafeBufferPointer<Float>,
+                          fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>, stride: Int, scratch: UnsafeMutablePointer<Float>) {
+        let lambda = parameters.regularization
+        let alpha = parameters.alpha
+        let r = scratch
+        let p = scratch + stride
+        let ap = scratch + 2 * stride
+        // r = b − A·x
+        multiply(gram, x, into: r, stride: stride)
+        for f in 0..<stride { r[f] = -r[f] - lambda * x[f] }
+        for index in columns.indices {
+            let y = fixed + Int(columns[index]) * stride
+            let confidence = 1 + alpha * weights[index]
+            let coefficient = confidence - (confidence - 1) * VectorMath.dot(y, x, count: stride)
+            VectorMath.axpy(coefficient, y, r, count: stride)
+        }
+        for f in 0..<stride { p[f] = r[f] }
+        var residual = VectorMath.dot(r, r, count: stride)
+        for _ in 0..<parameters.conjugateGradientSteps {
+            if residual < 1e-20 { break }
+            multiply(gram, p, into: ap, stride: stride)
+            for f in 0..<stride { ap[f] += lambda * p[f] }
+            for index in columns.indices {
+                let y = fixed + Int(columns[index]) * stride
+                VectorMath.axpy(alpha * weights[index] * VectorMath.dot(y, p, count: stride), y, ap, count: stride)
+            }
+            let curvature = VectorMath.dot(p, ap, count: stride)
+            guard curvature > 0 else { break }
+            let step = residual / curvature
+            VectorMath.axpy(step, p, x, count: stride)
+            VectorMath.axpy(-step, ap, r, count: stride)
+            let next = VectorMath.dot(r, r, count: stride)
+            let beta = next / residual
+            for f in 0..<stride { p[f] = r[f] + beta * p[f] }
+            residual = next
+        }
+    }
+
+    @inline(__always)
+    private func multiply(_ gram: UnsafePointer<Float>, _ vector: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, stride: Int) {
+        for row in 0..<stride { output[row] = VectorMath.dot(gram + row * stride, vector, count: stride) }
+    }
+}

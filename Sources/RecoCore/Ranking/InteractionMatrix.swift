@@ -1,0 +1,112 @@
+/// Which movies each customer chose, with a weight per choice, stored both by customer (rows)
+/// and by movie (columns) in compressed form. Movies in a row are ascending.
+///
+/// `rated*` keep every rated movie (for leaving it out of recommendations); `movies`/`weights`
+/// keep only those with a positive weight (the evidence the ranker learns from).
+public struct InteractionMatrix: Sendable {
+    public let customerCount: Int
+    public let movieCount: Int
+    /// Rows by customer: `rowOffsets[c]..<rowOffsets[c+1]` index `movies` and `weights`.
+    public let rowOffsets: [Int]
+    public let movies: [UInt32]
+    public let weights: [Float]
+    /// Columns by movie: `columnOffsets[m]..<columnOffsets[m+1]` index `customers` and `columnWeights`.
+    public let columnOffsets: [Int]
+    public let customers: [UInt32]
+    public let columnWeights: [Float]
+    /// Every rated movie per customer, whatever its weight (ascending).
+    public let ratedOffsets: [Int]
+    public let ratedMovies: [UInt32]
+    public let ratedWeights: [Float]
+
+    /// Builds the matrix from training ratings. A customer who rated a movie twice counts once,
+    /// with the larger weight. Rows must index below `customerCount` / `movieCount`.
+    public init(_ ratings: TrainingRatings, weighting: FeedbackWeighting) {
+        self.init(customers: ratings.customers, movies: ratings.movies, weights: ratings.stars.map(weighting.weight(stars:)),
+                  customerCount: ratings.customerCount, movieCount: ratings.movieCount)
+    }
+
+    public init(customers rowCustomers: [UInt32], movies rowMovies: [UInt32], weights rowWeights: [Float],
+                customerCount: Int, movieCount: Int) {
+        self.customerCount = customerCount
+        self.movieCount = movieCount
+        // Counting sort by customer, then each row sorted by movie.
+        var offsets = [Int](repeating: 0, count: customerCount + 1)
+        for customer in rowCustomers { offsets[Int(customer) + 1] += 1 }
+        for index in 0..<customerCount { offsets[index + 1] += offsets[index] }
+        var position = offsets
+        var pairs = [UInt64](repeating: 0, count: rowCustomers.count)
+        for row in rowCustomers.indices {
+            let customer = Int(rowCustomers[row])
+            // Movie in the high half, weight's bits in the low half: sorting orders by movie.
+            pairs[position[customer]] = UInt64(rowMovies[row]) << 32 | UInt64(rowWeights[row].bitPattern)
+            position[customer] += 1
+        }
+        var ratedOffsets = [Int](repeating: 0, count: customerCount + 1)
+        var ratedMovies: [UInt32] = []
+        var ratedWeights: [Float] = []
+        ratedMovies.reserveCapacity(pairs.count)
+        ratedWeights.reserveCapacity(pairs.count)
+        for customer in 0..<customerCount {
+            pairs[offsets[customer]..<offsets[customer + 1]].sort()
+            for index in offsets[customer]..<offsets[customer + 1] {
+                let movie = UInt32(pairs[index] >> 32)
+                let weight = Float(bitPattern: UInt32(truncatingIfNeeded: pairs[index]))
+                if ratedMovies.count > ratedOffsets[customer], ratedMovies[ratedMovies.count - 1] == movie {
+                    ratedWeights[ratedWeights.count - 1] = max(ratedWeights[ratedWeights.count - 1], weight)
+                } else {
+                    ratedMovies.append(movie)
+                    ratedWeights.append(weight)
+                }
+            }
+            ratedOffsets[customer + 1] = ratedMovies.count
+        }
+        var rowOffsets = [Int](repeating: 0, count: customerCount + 1)
+        var movies: [UInt32] = []
+        var weights: [Float] = []
+        for customer in 0..<customerCount {
+            for index in ratedOffsets[customer]..<ratedOffsets[customer + 1] where ratedWeights[index] > 0 {
+                movies.append(ratedMovies[index])
+                weights.append(ratedWeights[index])
+            }
+            rowOffsets[customer + 1] = movies.count
+        }
+        var columnOffsets = [Int](repeating: 0, count: movieCount + 1)
+        for movie in movies { columnOffsets[Int(movie) + 1] += 1 }
+        for index in 0..<movieCount { columnOffsets[index + 1] += columnOffsets[index] }
+        var columnPosition = columnOffsets
+        var customers = [UInt32](repeating: 0, count: movies.count)
+        var columnWeights = [Float](repeating: 0, count: movies.count)
+        for customer in 0..<customerCount {
+            for index in rowOffsets[customer]..<rowOffsets[customer + 1] {
+                let movie = Int(movies[index])
+                customers[columnPosition[movie]] = UInt32(customer)
+                columnWeights[columnPosition[movie]] = weights[index]
+                columnPosition[movie] += 1
+            }
+        }
+        self.rowOffsets = rowOffsets
+        self.movies = movies
+        self.weights = weights
+        self.columnOffsets = columnOffsets
+        self.customers = customers
+        self.columnWeights = columnWeights
+        self.ratedOffsets = ratedOffsets
+        self.ratedMovies = ratedMovies
+        self.ratedWeights = ratedWeights
+    }
+
+    /// Interactions with a positive weight.
+    public var count: Int { movies.count }
+
+    public func row(_ customer: Int) -> Range<Int> { rowOffsets[customer]..<rowOffsets[customer + 1] }
+    public func column(_ movie: Int) -> Range<Int> { columnOffsets[movie]..<columnOffsets[movie + 1] }
+    public func rated(_ customer: Int) -> Range<Int> { ratedOffsets[customer]..<ratedOffsets[customer + 1] }
+
+    /// Ratings per movie (every rating, whatever its weight): the most-popular ranking.
+    public func ratingCounts() -> [Float] {
+        var counts = [Float](repeating: 0, count: movieCount)
+        for movie in ratedMovies { counts[Int(movie)] += 1 }
+        return counts
+    }
+}
