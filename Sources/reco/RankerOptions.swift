@@ -17,10 +17,10 @@ struct RankerOptions: ParsableArguments {
     var alsIterations = 15
 
     @Option(help: "iALS: regularisation λ.")
-    var alsRegularization: Float = 1
+    var alsRegularization: Float = 20
 
     @Option(help: "iALS: confidence scale α (confidence = 1 + α·weight).")
-    var alsAlpha: Float = 10
+    var alsAlpha: Float = 1
 
     @Option(help: "Stars at which a rating stops counting as positive feedback (weight 0 at or below).")
     var feedbackZeroAt: Float = 2

@@ -25,6 +25,9 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Keep movies the customer already rated.")
     var includeRated = false
 
+    @Option(help: "What orders the list: ranker (the model's EASE/iALS; SVD-only files fall back to svd) or svd (predicted rating).")
+    var order: Recommender.Ordering = .ranker
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -38,11 +41,11 @@ struct RecommendCommand: ParsableCommand {
         let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
         let items: [ScoredMovie]
         if let customer {
-            let recommendation = recommender.recommend(customerId: customer, limit: limit, excludeRated: !includeRated)
-            print("customer \(customer)\(recommendation.coldStart ? " (unknown to the model: cold start, ranked by movie bias)" : "")")
+            let recommendation = recommender.recommend(customerId: customer, limit: limit, excludeRated: !includeRated, ordering: order)
+            print("customer \(customer)\(recommendation.coldStart ? " (unknown to the model: cold start)" : ""), ranked by \(recommendation.rankedBy); score = predicted stars")
             items = recommendation.items
         } else if let similarTo {
-            items = try recommender.similarMovies(to: similarTo, limit: limit)
+            items = try recommender.similarMovies(to: similarTo, limit: limit, ordering: order)
             print("movies similar to \(similarTo) \(catalog[similarTo].map { "(\($0.title))" } ?? "")")
         } else {
             return
@@ -54,3 +57,5 @@ struct RecommendCommand: ParsableCommand {
         }
     }
 }
+
+extension Recommender.Ordering: ExpressibleByArgument {}

@@ -6,11 +6,13 @@ import RecoCore
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a biased matrix-factorisation model (Surprise SVD semantics) and write the model file.",
+        abstract: "Train the SVD (Surprise semantics, predicted stars) and the ranker (which movies to show, in what order) and write the model file.",
         discussion: """
             Parallel SGD: the ratings form a T×T grid of blocks (T = --threads, customers and movies in random groups); each epoch runs T rounds in which the T threads train blocks that share no customer and no movie. Results are deterministic for a given seed and thread count.
 
             With --holdout-fraction or --holdout FILE the holdout RMSE and MAE are measured after training; with --report also after every epoch, for the learning curve drawn as SVG. The model goes to --output atomically, with its metrics beside it as <output>.metrics.json.
+
+            The ranker (EASE or iALS, --ranker) learns from which movies customers rated, weighted by stars (--feedback-zero-at, --feedback-full-at). With several candidates, each is fitted on 80% of the training ratings and the best NDCG@10 on the other 20% (random, or each customer's latest with --validation-split time) is then fitted on all training ratings. EASE needs movies² floats of memory and is skipped above --ease-max-movies. --no-ranker writes an SVD-only model, ordered by predicted rating.
             """)
 
     @OptionGroup var data: DataOptions
@@ -27,6 +29,17 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Write the learning curve (train and holdout RMSE per epoch) to this SVG file.")
     var report: String?
+
+    @OptionGroup var rankers: RankerOptions
+
+    @Flag(help: "Train no ranker: recommendations are ordered by the SVD's predicted rating.")
+    var noRanker = false
+
+    @Option(help: "How the ranker's validation split is carved from training: random or time.")
+    var validationSplit: ValidationSplitKind = .random
+
+    @Option(help: "Leave EASE out above this many movies (it needs movies² floats of memory).")
+    var easeMaxMovies = 20_000
 
     @OptionGroup var global: GlobalOptions
 
@@ -53,6 +66,15 @@ struct TrainCommand: ParsableCommand {
         let parameters = training.parameters
         var job = TrainingJob(dataset: dataset, parameters: parameters, holdout: holdoutSpec, dataFingerprint: data.preparedFingerprint)
         job.holdoutEveryEpoch = report != nil
+        if !noRanker {
+            var kinds = rankers.kinds
+            if dataset.movieCount > easeMaxMovies, kinds.count > 1 {
+                kinds.removeAll { $0 == .ease }
+                logger.notice("EASE left out: more movies than --ease-max-movies", metadata: ["train.movies": "\(dataset.movieCount)"])
+            }
+            job.rankers = kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) }
+            job.rankerValidation = validationSplit.split(seed: training.seed &+ 1)
+        }
         logger.info("training", metadata: [
             "train.ratings": "\(dataset.count)", "train.customers": "\(dataset.customerCount)", "train.movies": "\(dataset.movieCount)",
             "train.factors": "\(parameters.factors)", "train.epochs": "\(parameters.epochs)", "train.threads": "\(parameters.threads)",
@@ -62,6 +84,13 @@ struct TrainCommand: ParsableCommand {
             if let rmse = epoch.holdoutRMSE { line += "  holdout RMSE \(Decimals.format(rmse, places: 4))" }
             line += "  \(Decimals.format(epoch.seconds, places: 2)) s"
             Console.line(line)
+        } rankerProgress: { stage in
+            switch stage {
+            case .validated(let done, let total, let trial):
+                Console.line("ranker candidate \(done)/\(total): \(trial.parameters.summary)  validation NDCG@10 \(Decimals.format(trial.validation.ndcg, places: 4))  P@10 \(Decimals.format(trial.validation.precision, places: 4))  \(Decimals.format(trial.fitSeconds, places: 2)) s")
+            case .fitted(let ranker):
+                Console.line("ranker \(ranker.parameters.summary) fitted on all training ratings in \(Decimals.format(ranker.seconds, places: 2)) s")
+            }
         }
         try FileManager.default.createDirectory(atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
@@ -80,6 +109,9 @@ struct TrainCommand: ParsableCommand {
         if let accuracy = outcome.holdout {
             print("holdout: \(Decimals.grouped(outcome.holdoutCount)) ratings, RMSE \(Decimals.format(accuracy.rmse, places: 4)), MAE \(Decimals.format(accuracy.mae, places: 4))")
         }
+        if let ranker = metadata.ranker {
+            print("ranker: \(ranker.parameters.summary)\(ranker.validation.map { ", validation NDCG@10 \(Decimals.format($0.ndcg, places: 4))" } ?? "")")
+        }
         print("model \(metadata.version) written to \(output) (metrics: \(metricsPath)\(report.map { ", curve: \($0)" } ?? ""))")
         logger.info("trained", metadata: ["train.seconds": "\(Decimals.format(outcome.seconds, places: 3))",
                                           "train.holdout_rmse": "\(outcome.holdout.map { Decimals.format($0.rmse, places: 5) } ?? "-")"])
@@ -94,4 +126,16 @@ struct TrainCommand: ParsableCommand {
 func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+/// How a validation split is carved from training rows.
+enum ValidationSplitKind: String, ExpressibleByArgument, CaseIterable {
+    case random, time
+
+    func split(seed: UInt64) -> RankingSplit {
+        switch self {
+        case .random: return .fraction(0.2, seed: seed)
+        case .time: return .defaultTime
+        }
+    }
 }

@@ -17,6 +17,15 @@ public struct TrainingJob: Sendable {
         public var holdoutCount: Int
         public var holdout: Accuracy?
         public var seconds: Double
+        /// The ranker fitted on the same training ratings, and how it was chosen.
+        public var ranker: TrainedRanker?
+        public var rankerMetadata: RankerMetadata?
+    }
+
+    /// Progress of the ranker stage, for terminals and logs.
+    public enum RankerStage: Sendable {
+        case validated(done: Int, total: Int, RankerSelection.Trial)
+        case fitted(TrainedRanker)
     }
 
     public let dataset: RatingsDataset
@@ -25,6 +34,11 @@ public struct TrainingJob: Sendable {
     public let dataFingerprint: String
     /// Measure the holdout after every epoch (for the learning curve), not only at the end.
     public var holdoutEveryEpoch = false
+    /// Ranker candidates; with more than one (or with `rankerValidation`), the best by NDCG on
+    /// a validation split of the training rows is fitted on all training rows. Empty: SVD only.
+    public var rankers: [RankerParameters] = []
+    /// How the validation split is carved from training; nil fits the first candidate unvalidated.
+    public var rankerValidation: RankingSplit? = .fraction(0.2, seed: 0)
 
     public init(dataset: RatingsDataset, parameters: TrainingParameters, holdout: Holdout = .none, dataFingerprint: String? = nil) {
         self.dataset = dataset
@@ -33,20 +47,24 @@ public struct TrainingJob: Sendable {
         self.dataFingerprint = dataFingerprint ?? dataset.fingerprint()
     }
 
-    public func run(observe: SGDTrainer.EpochObserver = { _ in }) throws(TrainingError) -> Outcome {
+    public func run(observe: SGDTrainer.EpochObserver = { _ in }, rankerProgress: (RankerStage) -> Void = { _ in }) throws(TrainingError) -> Outcome {
         let training: TrainingRatings
         let test: TrainingRatings?
+        let trainingRows: [Int]
         switch holdout {
         case .none:
             training = TrainingRatings(dataset)
             test = nil
+            trainingRows = Array(0..<dataset.count)
         case .fraction(let fraction, let seed):
             let split = DataSplit.holdout(count: dataset.count, fraction: fraction, seed: seed)
             training = TrainingRatings(dataset, rows: split.train)
             test = TrainingRatings(dataset, rows: split.test)
+            trainingRows = split.train
         case .ratings(let ratings):
             training = TrainingRatings(dataset)
             test = ratings
+            trainingRows = Array(0..<dataset.count)
         }
         let started = ContinuousClock.now
         let (model, epochs) = try SGDTrainer(parameters: parameters).train(training, scale: dataset.scale, holdout: test,
@@ -56,21 +74,55 @@ public struct TrainingJob: Sendable {
         let accuracy = epochs.last.flatMap { report in
             report.holdoutRMSE.map { Accuracy(rmse: $0, mae: report.holdoutMAE ?? 0, count: test?.count ?? 0) }
         } ?? test.map { Accuracy.measure(model, on: $0) }
-        return Outcome(model: model, epochs: epochs, training: training, holdoutCount: test?.count ?? 0, holdout: accuracy, seconds: seconds)
+        var outcome = Outcome(model: model, epochs: epochs, training: training, holdoutCount: test?.count ?? 0, holdout: accuracy, seconds: seconds)
+        if !rankers.isEmpty {
+            let (ranker, metadata) = try fitRanker(training, rows: trainingRows, progress: rankerProgress)
+            outcome.ranker = ranker
+            outcome.rankerMetadata = metadata
+        }
+        return outcome
+    }
+
+    private func fitRanker(_ training: TrainingRatings, rows: [Int], progress: (RankerStage) -> Void) throws(TrainingError) -> (TrainedRanker, RankerMetadata) {
+        var chosen = rankers[0]
+        var trials: [RankerSelection.Trial] = []
+        var chosenBy: String?
+        var validation: RankingMetrics?
+        if let split = rankerValidation {
+            var selection = RankerSelection(candidates: rankers, validation: split)
+            selection.threads = parameters.threads
+            let outcome = try selection.run(dataset, training: rows) { done, total, trial in
+                progress(.validated(done: done, total: total, trial))
+            }
+            chosen = rankers[outcome.best]
+            trials = outcome.trials
+            validation = outcome.bestTrial.validation
+            chosenBy = "\(selection.metric.rawValue)@\(selection.k) on a validation split (\(split.summary)) of the training ratings"
+        }
+        chosen.threads = parameters.threads
+        let matrix = InteractionMatrix(training, weighting: chosen.weighting)
+        let ranker = try TrainedRanker.train(matrix, parameters: chosen)
+        progress(.fitted(ranker))
+        let metadata = RankerMetadata(parameters: chosen, trainingSeconds: ranker.seconds, interactions: matrix.count,
+                                      chosenBy: chosenBy, validation: validation, candidates: trials)
+        return (ranker, metadata)
     }
 
     /// Writes the trained model, its ids and metadata to `path` (atomically) and returns the metadata.
     @discardableResult
     public func write(_ outcome: Outcome, to path: String, now: Date = Date()) throws(FileFormatError) -> ModelMetadata {
-        let metadata = ModelMetadata(
+        var metadata = ModelMetadata(
             version: Self.version(now: now, fingerprint: dataFingerprint),
             createdAt: ISO8601DateFormatter().string(from: now),
             parameters: parameters, dataFingerprint: dataFingerprint,
             trainingRatings: outcome.training.count, holdoutRatings: outcome.holdoutCount,
             trainRMSE: outcome.epochs.last?.trainRMSE, holdoutRMSE: outcome.holdout?.rmse, holdoutMAE: outcome.holdout?.mae,
             trainingSeconds: outcome.seconds, epochs: outcome.epochs)
+        metadata.ranker = outcome.rankerMetadata
         try ModelFileWriter.write(outcome.model, customerIds: dataset.customerIds, movieIds: dataset.movieIds,
-                                  ratings: outcome.training, metadata: metadata, to: path)
+                                  ratings: outcome.training, ranker: outcome.ranker,
+                                  weighting: outcome.ranker?.parameters.weighting ?? FeedbackWeighting(),
+                                  metadata: metadata, to: path)
         return metadata
     }
 

@@ -2,118 +2,176 @@
 public enum ModelFileWriter {
     /// Writes the customers and movies the training ratings knew; `customerIds` and `movieIds`
     /// map the model's dense indices back to ids (ascending). Each customer's rated movies come
-    /// from `ratings`, for excluding them from recommendations.
+    /// from `ratings`, for excluding them from recommendations. A `ranker` trained on the same
+    /// dense indices is written beside the SVD; `interactions` give the rated movies' weights.
     public static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
+                             ranker: TrainedRanker? = nil, weighting: FeedbackWeighting = FeedbackWeighting(),
                              metadata: ModelMetadata, to path: String) throws(FileFormatError) {
-        // Keep only customers and movies with training ratings: the others have untrained factors.
-        let customers = model.knownCustomer.indices.filter { model.knownCustomer[$0] }
-        let movies = model.knownMovie.indices.filter { model.knownMovie[$0] }
-        var newMovieIndex = [UInt32](repeating: .max, count: model.movieCount)
-        for (index, movie) in movies.enumerated() { newMovieIndex[movie] = UInt32(index) }
-        var newCustomerIndex = [Int](repeating: -1, count: model.customerCount)
-        for (index, customer) in customers.enumerated() { newCustomerIndex[customer] = index }
+        try write(model, customerIds: customerIds, movieIds: movieIds, ratings: ratings, ranker: ranker, weighting: weighting,
+                  metadata: metadata, to: path, version: ModelFileLayout.formatVersion)
+    }
 
-        let stride = model.stride
-        var customerFactors = [Float](repeating: 0, count: customers.count * stride)
-        for (index, customer) in customers.enumerated() {
-            for f in 0..<stride { customerFactors[index * stride + f] = model.customerFactors[customer * stride + f] }
-        }
-        var movieFactors = [Float](repeating: 0, count: movies.count * stride)
-        for (index, movie) in movies.enumerated() {
-            for f in 0..<stride { movieFactors[index * stride + f] = model.movieFactors[movie * stride + f] }
-        }
-        let movieNorms = movieFactors.withUnsafeBufferPointer { factors in
-            (0..<movies.count).map { VectorMath.squaredNorm(factors.baseAddress! + $0 * stride, count: stride).squareRoot() }
-        }
-        let (ratedOffsets, ratedMovies) = ratedLists(ratings, customerCount: customers.count,
-                                                     customerIndex: newCustomerIndex, movieIndex: newMovieIndex)
-
-        let encoder = JSONEncoderFactory.sorted()
+    /// `version` 1 writes the SVD-only layout older builds read (kept for compatibility tests).
+    static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
+                      ranker: TrainedRanker?, weighting: FeedbackWeighting, metadata: ModelMetadata, to path: String,
+                      version: UInt32) throws(FileFormatError) {
+        let kept = KeptRows(model)
+        let interactions = InteractionMatrix(ratings, weighting: weighting)
+        let rated = kept.ratedLists(interactions)
         let metadataBytes: [UInt8]
         do {
-            metadataBytes = Array(try encoder.encode(metadata))
+            metadataBytes = Array(try JSONEncoderFactory.sorted().encode(metadata))
         } catch {
             throw FileFormatError(.io, path: path, message: "cannot encode model metadata: \(error)")
         }
+        let stride = model.stride
+        let movieFactors = kept.rows(model.movieFactors, stride: stride, of: kept.movies)
+        let movieNorms = movieFactors.withUnsafeBufferPointer { factors in
+            (0..<kept.movies.count).map { VectorMath.squaredNorm(factors.baseAddress! + $0 * stride, count: stride).squareRoot() }
+        }
+        var payloads: [SectionPayload] = [
+            .init(kept.customers.map { customerIds[$0] }), .init(kept.movies.map { movieIds[$0] }),
+            .init(kept.customers.map { model.customerBias[$0] }), .init(kept.movies.map { model.movieBias[$0] }),
+            .init(kept.rows(model.customerFactors, stride: stride, of: kept.customers)), .init(movieFactors),
+            .init(movieNorms), .init(rated.offsets.map { UInt64($0) }), .init(rated.movies), .init(metadataBytes),
+        ]
+        var rankerStride = 0
+        if version >= 2 {
+            var movieRows: [Float] = []
+            var customerRows: [Float] = []
+            if let ranker {
+                switch ranker.parameters.kind {
+                case .ease:
+                    rankerStride = EASETrainer.rowStride(kept.movies.count)
+                    movieRows = kept.squareRows(ranker.movieRows, stride: ranker.stride, newStride: rankerStride)
+                case .ials:
+                    rankerStride = ranker.stride
+                    movieRows = kept.rows(ranker.movieRows, stride: rankerStride, of: kept.movies)
+                    customerRows = kept.rows(ranker.customerFactors, stride: rankerStride, of: kept.customers)
+                }
+            }
+            let popularity = interactions.ratingCounts()
+            payloads += [.init(movieRows), .init(customerRows), .init(rated.weights), .init(kept.movies.map { popularity[$0] })]
+        }
 
-        var sections = [(offset: Int, length: Int)]()
-        var offset = ModelFileLayout.aligned(ModelFileLayout.headerSize)
-        let lengths = [customers.count * 4, movies.count * 4, customers.count * 4, movies.count * 4,
-                       customerFactors.count * 4, movieFactors.count * 4, movies.count * 4,
-                       ratedOffsets.count * 8, ratedMovies.count * 4, metadataBytes.count]
-        for length in lengths {
-            sections.append((offset, length))
-            offset = ModelFileLayout.aligned(offset + length)
+        let headerSize = ModelFileLayout.headerSize(version: version)
+        var offsets: [Int] = []
+        var offset = ModelFileLayout.aligned(headerSize)
+        for payload in payloads {
+            offsets.append(offset)
+            offset = ModelFileLayout.aligned(offset + payload.bytes.count)
         }
         let fileSize = offset + 8
-
-        var header = [UInt8](repeating: 0, count: ModelFileLayout.headerSize)
+        var header = [UInt8](repeating: 0, count: headerSize)
         header.replaceSubrange(0..<8, with: ModelFileLayout.magic)
         header.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: ModelFileLayout.formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
-            raw.storeBytes(of: UInt32(ModelFileLayout.headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
-            raw.storeBytes(of: UInt64(customers.count).littleEndian, toByteOffset: 16, as: UInt64.self)
-            raw.storeBytes(of: UInt64(movies.count).littleEndian, toByteOffset: 24, as: UInt64.self)
-            raw.storeBytes(of: UInt32(model.factors).littleEndian, toByteOffset: 32, as: UInt32.self)
-            raw.storeBytes(of: UInt32(stride).littleEndian, toByteOffset: 36, as: UInt32.self)
-            raw.storeBytes(of: model.globalMean.bitPattern.littleEndian, toByteOffset: 40, as: UInt32.self)
-            raw.storeBytes(of: model.scale.lowestHalfStars, toByteOffset: 44, as: UInt8.self)
-            raw.storeBytes(of: model.scale.highestHalfStars, toByteOffset: 45, as: UInt8.self)
-            raw.storeBytes(of: UInt64(ratedMovies.count).littleEndian, toByteOffset: 48, as: UInt64.self)
-            for (index, section) in sections.enumerated() {
-                let entry = ModelFileLayout.sectionTableOffset + index * 16
-                raw.storeBytes(of: UInt64(section.offset).littleEndian, toByteOffset: entry, as: UInt64.self)
-                raw.storeBytes(of: UInt64(section.length).littleEndian, toByteOffset: entry + 8, as: UInt64.self)
+            func put<T: FixedWidthInteger>(_ value: T, _ at: Int) { raw.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self) }
+            put(version, 8)
+            put(UInt32(headerSize), 12)
+            put(UInt64(kept.customers.count), 16)
+            put(UInt64(kept.movies.count), 24)
+            put(UInt32(model.factors), 32)
+            put(UInt32(stride), 36)
+            put(model.globalMean.bitPattern, 40)
+            put(model.scale.lowestHalfStars, 44)
+            put(model.scale.highestHalfStars, 45)
+            put(UInt64(rated.movies.count), 48)
+            for (index, payload) in payloads.enumerated() {
+                put(UInt64(offsets[index]), ModelFileLayout.tableEntry(index))
+                put(UInt64(payload.bytes.count), ModelFileLayout.tableEntry(index) + 8)
             }
-            raw.storeBytes(of: UInt64(fileSize).littleEndian, toByteOffset: ModelFileLayout.fileSizeOffset, as: UInt64.self)
+            put(UInt64(fileSize), ModelFileLayout.fileSizeOffset)
+            if version >= 2 {
+                put(ModelFileLayout.code(ranker?.parameters.kind), ModelFileLayout.rankerKindOffset)
+                put(UInt32(rankerStride), ModelFileLayout.rankerStrideOffset)
+                put(UInt32(ranker?.parameters.kind == .ials ? ranker?.parameters.factors ?? 0 : 0), ModelFileLayout.rankerFactorsOffset)
+            }
         }
 
         let file = try AtomicFile(path: path)
         var checksum = LaneChecksum()
         var written = 0
-        func emit(_ bytes: UnsafeRawBufferPointer) throws(FileFormatError) {
-            checksum.update(bytes)
+        func emit(_ bytes: [UInt8]) throws(FileFormatError) {
+            bytes.withUnsafeBytes { checksum.update($0) }
             try file.write(bytes)
             written += bytes.count
         }
-        func emit<T>(_ array: [T], at sectionOffset: Int) throws(FileFormatError) {
-            let padding = [UInt8](repeating: 0, count: sectionOffset - written)
-            let paddingResult = padding.withUnsafeBytes { bytes in Result { () throws(FileFormatError) in try emit(bytes) } }
-            try paddingResult.get()
-            let result = array.withUnsafeBytes { bytes in Result { () throws(FileFormatError) in try emit(bytes) } }
-            try result.get()
+        try emit(header)
+        for (index, payload) in payloads.enumerated() {
+            try emit([UInt8](repeating: 0, count: offsets[index] - written))
+            try emit(payload.bytes)
         }
-        try emit(header, at: 0)
-        try emit(customers.map { customerIds[$0] }, at: sections[0].offset)
-        try emit(movies.map { movieIds[$0] }, at: sections[1].offset)
-        try emit(customers.map { model.customerBias[$0] }, at: sections[2].offset)
-        try emit(movies.map { model.movieBias[$0] }, at: sections[3].offset)
-        try emit(customerFactors, at: sections[4].offset)
-        try emit(movieFactors, at: sections[5].offset)
-        try emit(movieNorms, at: sections[6].offset)
-        try emit(ratedOffsets.map { UInt64($0) }, at: sections[7].offset)
-        try emit(ratedMovies, at: sections[8].offset)
-        try emit(metadataBytes, at: sections[9].offset)
-        try emit([UInt8](), at: fileSize - 8)
+        try emit([UInt8](repeating: 0, count: fileSize - 8 - written))
         try file.write([checksum.finalize().littleEndian])
         try file.commit()
     }
+}
 
-    /// Compressed-row lists of each customer's rated movies, ascending.
-    private static func ratedLists(_ ratings: TrainingRatings, customerCount: Int, customerIndex: [Int], movieIndex: [UInt32]) -> ([Int], [UInt32]) {
-        var offsets = [Int](repeating: 0, count: customerCount + 1)
-        for customer in ratings.customers { offsets[customerIndex[Int(customer)] + 1] += 1 }
-        for index in 0..<customerCount { offsets[index + 1] += offsets[index] }
-        var position = offsets
-        var movies = [UInt32](repeating: 0, count: ratings.count)
-        for row in 0..<ratings.count {
-            let customer = customerIndex[Int(ratings.customers[row])]
-            movies[position[customer]] = movieIndex[Int(ratings.movies[row])]
-            position[customer] += 1
+/// A section's bytes as they go into the file.
+private struct SectionPayload {
+    let bytes: [UInt8]
+
+    init<T>(_ values: [T]) {
+        bytes = values.withUnsafeBytes { Array($0) }
+    }
+}
+
+/// The customers and movies a model file keeps (those with training ratings: the others have
+/// untrained factors), and how rows are renumbered onto them.
+private struct KeptRows {
+    let customers: [Int]
+    let movies: [Int]
+    let newCustomer: [Int]
+    let newMovie: [Int]
+
+    init(_ model: FactorModel) {
+        customers = model.knownCustomer.indices.filter { model.knownCustomer[$0] }
+        movies = model.knownMovie.indices.filter { model.knownMovie[$0] }
+        var newCustomer = [Int](repeating: -1, count: model.customerCount)
+        for (index, customer) in customers.enumerated() { newCustomer[customer] = index }
+        var newMovie = [Int](repeating: -1, count: model.movieCount)
+        for (index, movie) in movies.enumerated() { newMovie[movie] = index }
+        self.newCustomer = newCustomer
+        self.newMovie = newMovie
+    }
+
+    /// The rows `kept` of a row-major matrix, in order.
+    func rows(_ values: [Float], stride: Int, of kept: [Int]) -> [Float] {
+        var result = [Float](repeating: 0, count: kept.count * stride)
+        for (index, row) in kept.enumerated() {
+            result[(index * stride)..<((index + 1) * stride)] = values[(row * stride)..<((row + 1) * stride)]
         }
-        for customer in 0..<customerCount {
-            movies[offsets[customer]..<offsets[customer + 1]].sort()
+        return result
+    }
+
+    /// A movies × movies matrix restricted to kept movies in both dimensions.
+    func squareRows(_ values: [Float], stride: Int, newStride: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: movies.count * newStride)
+        for (row, oldRow) in movies.enumerated() {
+            for (column, oldColumn) in movies.enumerated() {
+                result[row * newStride + column] = values[oldRow * stride + oldColumn]
+            }
         }
-        return (offsets, movies)
+        return result
+    }
+
+    /// Each kept customer's rated movies (new indices, ascending, once each) and their weights.
+    func ratedLists(_ interactions: InteractionMatrix) -> (offsets: [Int], movies: [UInt32], weights: [Float]) {
+        var offsets = [0]
+        var movies: [UInt32] = []
+        var weights: [Float] = []
+        offsets.reserveCapacity(customers.count + 1)
+        movies.reserveCapacity(interactions.ratedMovies.count)
+        weights.reserveCapacity(interactions.ratedMovies.count)
+        for customer in customers {
+            for index in interactions.rated(customer) {
+                let movie = newMovie[Int(interactions.ratedMovies[index])]
+                guard movie >= 0 else { continue }
+                movies.append(UInt32(movie))
+                weights.append(interactions.ratedWeights[index])
+            }
+            offsets.append(movies.count)
+        }
+        return (offsets, movies, weights)
     }
 }

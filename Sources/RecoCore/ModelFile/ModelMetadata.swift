@@ -13,6 +13,8 @@ public struct ModelMetadata: Sendable, Codable, Equatable {
     public var holdoutMAE: Double?
     public var trainingSeconds: Double
     public var epochs: [EpochReport]
+    /// The implicit-feedback ranker that orders recommendations; nil in SVD-only models.
+    public var ranker: RankerMetadata?
 
     public init(version: String, createdAt: String, parameters: TrainingParameters, dataFingerprint: String,
                 trainingRatings: Int, holdoutRatings: Int, trainRMSE: Double?, holdoutRMSE: Double?, holdoutMAE: Double?,

@@ -24,6 +24,11 @@ public final class RecoModel: @unchecked Sendable {
     public let globalMean: Float
     public let scale: RatingScale
     public let fileSize: Int
+    public let formatVersion: UInt32
+    /// The implicit-feedback ranker stored beside the SVD; nil for SVD-only (version 1) files.
+    public let ranker: RankerKind?
+    /// Floats per row of the ranker's sections.
+    public let rankerStride: Int
 
     private let base: UnsafeRawPointer
     private let sections: [(offset: Int, length: Int)]
@@ -36,7 +41,7 @@ public final class RecoModel: @unchecked Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileFormatError(.io, path: path, message: "cannot stat model") }
         let size = Int(info.st_size)
-        guard size >= ModelFileLayout.headerSize + 8 else {
+        guard size >= ModelFileLayout.headerSize(version: 1) + 8 else {
             if size >= 8 { try Self.checkMagic(fd: fd, path: path) }
             throw FileFormatError(.truncated, path: path, message: "model file is truncated (\(size) bytes)")
         }
@@ -56,6 +61,9 @@ public final class RecoModel: @unchecked Sendable {
             globalMean = parsed.mean
             scale = parsed.scale
             metadata = parsed.metadata
+            formatVersion = parsed.version
+            ranker = parsed.ranker
+            rankerStride = parsed.rankerStride
         } catch {
             munmap(mapping, size)
             throw error
@@ -77,6 +85,12 @@ public final class RecoModel: @unchecked Sendable {
     public var movieNorms: UnsafeBufferPointer<Float> { buffer(.movieNorms) }
     var ratedOffsets: UnsafeBufferPointer<UInt64> { buffer(.ratedOffsets) }
     var ratedMovieIndices: UnsafeBufferPointer<UInt32> { buffer(.ratedMovies) }
+    /// EASE's B (one row per movie) or iALS movie factors; empty without a ranker.
+    public var rankerMovieRows: UnsafeBufferPointer<Float> { ranker == nil ? UnsafeBufferPointer(start: nil, count: 0) : buffer(.rankerMovieRows) }
+    /// iALS customer factors; empty otherwise.
+    public var rankerCustomerFactors: UnsafeBufferPointer<Float> { ranker == nil ? UnsafeBufferPointer(start: nil, count: 0) : buffer(.rankerCustomerFactors) }
+    /// Training ratings per movie (version 2), the cold-start order.
+    public var popularity: UnsafeBufferPointer<Float>? { formatVersion >= 2 ? buffer(.popularity) : nil }
 
     /// Dense index of a customer id, or nil for a customer the model has not seen.
     public func customerIndex(of id: UInt32) -> Int? { SortedIds.index(of: id, in: customerIds) }
@@ -86,10 +100,19 @@ public final class RecoModel: @unchecked Sendable {
 
     /// The movies (dense indices, ascending) the customer rated in the training data.
     public func ratedMovies(customer index: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(rebasing: ratedMovieIndices[ratedRange(customer: index)])
+    }
+
+    /// The implicit-feedback weight of each of `ratedMovies(customer:)` (all 1 in version 1 files).
+    public func ratedWeights(customer index: Int) -> UnsafeBufferPointer<Float>? {
+        guard formatVersion >= 2 else { return nil }
+        let weights: UnsafeBufferPointer<Float> = buffer(.ratedWeights)
+        return UnsafeBufferPointer(rebasing: weights[ratedRange(customer: index)])
+    }
+
+    private func ratedRange(customer index: Int) -> Range<Int> {
         let offsets = ratedOffsets
-        let start = Int(offsets[index])
-        let end = Int(offsets[index + 1])
-        return UnsafeBufferPointer(rebasing: ratedMovieIndices[start..<end])
+        return Int(offsets[index])..<Int(offsets[index + 1])
     }
 
     private func buffer<T>(_ section: ModelFileLayout.Section) -> UnsafeBufferPointer<T> {
@@ -108,6 +131,9 @@ public final class RecoModel: @unchecked Sendable {
         var mean: Float
         var scale: RatingScale
         var metadata: ModelMetadata
+        var version: UInt32
+        var ranker: RankerKind?
+        var rankerStride: Int
     }
 
     private static func checkMagic(fd: Int32, path: String) throws(FileFormatError) {
@@ -120,7 +146,7 @@ public final class RecoModel: @unchecked Sendable {
 
     private static func parse(_ raw: UnsafeRawPointer, size: Int, path: String, verification: Verification) throws(FileFormatError) -> Parsed {
         func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-        func u64(_ offset: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
+        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
         func corrupt(_ message: String) -> FileFormatError { FileFormatError(.corrupt, path: path, message: "model file is corrupt: \(message)") }
 
         guard Array(UnsafeRawBufferPointer(start: raw, count: 8)) == ModelFileLayout.magic else {
@@ -131,15 +157,19 @@ public final class RecoModel: @unchecked Sendable {
             throw FileFormatError(.unsupportedVersion, path: path,
                                   message: "model format version \(version) is newer than this build reads (\(ModelFileLayout.formatVersion)); upgrade reco")
         }
-        guard version == ModelFileLayout.formatVersion, u32(12) == UInt32(ModelFileLayout.headerSize) else {
+        let headerSize = ModelFileLayout.headerSize(version: version)
+        guard version >= 1, u32(12) == UInt32(headerSize) else {
             throw FileFormatError(.unsupportedVersion, path: path, message: "model format version \(version) is not supported")
         }
+        guard size >= headerSize + 8 else {
+            throw FileFormatError(.truncated, path: path, message: "model file is truncated (\(size) bytes)")
+        }
         let declaredSize = u64(ModelFileLayout.fileSizeOffset)
-        guard declaredSize == size else {
-            if declaredSize > size {
+        guard declaredSize == UInt64(size) else {
+            if declaredSize > UInt64(size) {
                 throw FileFormatError(.truncated, path: path, message: "model file is truncated (\(size) of \(declaredSize) bytes)")
             }
-            throw corrupt("file has \(size - declaredSize) bytes after its end")
+            throw corrupt("file has \(UInt64(size) - declaredSize) bytes after its end")
         }
         if verification == .full {
             let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: size - 8, as: UInt64.self))
@@ -147,27 +177,69 @@ public final class RecoModel: @unchecked Sendable {
                 throw corrupt("checksum mismatch")
             }
         }
-        let customers = u64(16)
-        let movies = u64(24)
+        // Every count is bounded by the file size before any arithmetic, and the products below
+        // are checked for overflow: a crafted header is refused, never trusted.
+        let limit = UInt64(size)
+        let counts = (customers: u64(16), movies: u64(24), rated: u64(48))
+        guard counts.customers < limit, counts.movies < limit, counts.rated < limit else {
+            throw corrupt("impossible header values (counts beyond the file's size)")
+        }
+        let customers = Int(counts.customers)
+        let movies = Int(counts.movies)
+        let rated = Int(counts.rated)
         let factors = Int(u32(32))
         let stride = Int(u32(36))
-        let rated = u64(48)
-        guard factors > 0, stride == FactorModel.stride(for: factors), customers >= 0, movies > 0, rated >= 0 else {
+        guard factors > 0, factors <= 4096, stride == FactorModel.stride(for: factors), movies > 0 else {
             throw corrupt("impossible header values")
         }
+        var ranker: RankerKind? = nil
+        var rankerStride = 0
+        var rankerFactors = 0
+        if version >= 2 {
+            guard let kind = ModelFileLayout.kind(code: u32(ModelFileLayout.rankerKindOffset)) else {
+                throw corrupt("unknown ranker kind \(u32(ModelFileLayout.rankerKindOffset))")
+            }
+            ranker = kind
+            rankerStride = Int(u32(ModelFileLayout.rankerStrideOffset))
+            rankerFactors = Int(u32(ModelFileLayout.rankerFactorsOffset))
+            switch kind {
+            case nil: guard rankerStride == 0 else { throw corrupt("ranker stride without a ranker") }
+            case .ease: guard rankerStride == EASETrainer.rowStride(movies) else { throw corrupt("EASE row stride \(rankerStride) for \(movies) movies") }
+            case .ials:
+                guard rankerFactors > 0, rankerFactors <= 4096, rankerStride == FactorModel.stride(for: rankerFactors) else {
+                    throw corrupt("impossible iALS factors")
+                }
+            }
+        }
         var sections: [(offset: Int, length: Int)] = []
-        for index in 0..<ModelFileLayout.Section.allCases.count {
-            let offset = u64(ModelFileLayout.sectionTableOffset + index * 16)
-            let length = u64(ModelFileLayout.sectionTableOffset + index * 16 + 8)
-            guard offset >= ModelFileLayout.headerSize, offset % ModelFileLayout.alignment == 0, length >= 0,
-                  offset <= size - 8, length <= size - 8 - offset else {
+        for index in 0..<ModelFileLayout.sectionCount(version: version) {
+            let offset = u64(ModelFileLayout.tableEntry(index))
+            let length = u64(ModelFileLayout.tableEntry(index) + 8)
+            guard offset >= UInt64(headerSize), offset % UInt64(ModelFileLayout.alignment) == 0,
+                  offset <= limit - 8, length <= limit - 8 - offset else {
                 throw corrupt("section \(index) lies outside the file")
             }
-            sections.append((offset, length))
+            sections.append((Int(offset), Int(length)))
         }
-        let expected = [customers * 4, movies * 4, customers * 4, movies * 4, customers * stride * 4, movies * stride * 4,
-                        movies * 4, (customers + 1) * 8, rated * 4]
-        for (index, length) in expected.enumerated() where sections[index].length != length {
+        func bytes(_ count: Int, _ width: Int) throws(FileFormatError) -> Int {
+            let (product, overflow) = count.multipliedReportingOverflow(by: width)
+            guard !overflow else { throw corrupt("section sizes overflow") }
+            return product
+        }
+        var expected = [try bytes(customers, 4), try bytes(movies, 4), try bytes(customers, 4), try bytes(movies, 4),
+                        try bytes(try bytes(customers, stride), 4), try bytes(try bytes(movies, stride), 4),
+                        try bytes(movies, 4), try bytes(customers + 1, 8), try bytes(rated, 4)]
+        if version >= 2 {
+            // Index 9 is the metadata, whose length is free.
+            expected.append(-1)
+            switch ranker {
+            case nil: expected += [0, 0]
+            case .ease: expected += [try bytes(try bytes(movies, rankerStride), 4), 0]
+            case .ials: expected += [try bytes(try bytes(movies, rankerStride), 4), try bytes(try bytes(customers, rankerStride), 4)]
+            }
+            expected += [try bytes(rated, 4), try bytes(movies, 4)]
+        }
+        for (index, length) in expected.enumerated() where length >= 0 && sections[index].length != length {
             throw corrupt("section \(index) has \(sections[index].length) bytes, expected \(length)")
         }
         let metadataSection = sections[ModelFileLayout.Section.metadata.rawValue]
@@ -189,6 +261,6 @@ public final class RecoModel: @unchecked Sendable {
             throw corrupt("rated-movie offsets are inconsistent")
         }
         return Parsed(sections: sections, customers: customers, movies: movies, factors: factors, stride: stride,
-                      mean: mean, scale: scale, metadata: metadata)
+                      mean: mean, scale: scale, metadata: metadata, version: version, ranker: ranker, rankerStride: rankerStride)
     }
 }

@@ -6,7 +6,7 @@
 /// 5 stars full. A watch without a rating counts 1. Measured on MovieLens 100k (u1 split): this
 /// ramp gives NDCG@10 0.484 with EASE, against 0.444 for "every rating is 1" and 0.466 for
 /// "ratings ≥ 3.5 are 1".
-public struct FeedbackWeighting: Sendable, Codable, Equatable {
+public struct FeedbackWeighting: Sendable, Codable, Hashable {
     public var zeroAt: Float
     public var fullAt: Float
 

@@ -26,8 +26,8 @@ public struct RankerParameters: Sendable, Codable, Equatable {
     /// (confidence 1 + α·weight) and conjugate-gradient steps per solve.
     public var factors = 64
     public var iterations = 15
-    public var regularization: Float = 1
-    public var alpha: Float = 10
+    public var regularization: Float = 20
+    public var alpha: Float = 1
     public var conjugateGradientSteps = 3
     public var seed: UInt64 = 0
     /// Worker threads; results are deterministic for a given seed and thread count.

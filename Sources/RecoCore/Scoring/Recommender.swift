@@ -1,76 +1,184 @@
 /// Ranks movies with a mapped model: top-N for a customer, cold start for unknown customers,
 /// similar movies, batches.
+///
+/// Which movies and in what order comes from the model's implicit-feedback ranker (EASE or
+/// iALS) when the file has one; the score reported for each is the SVD's predicted rating, as
+/// Surprise's estimate. `Ordering.svd` ranks by predicted rating instead (older files always do).
 public struct Recommender: Sendable {
     public let model: RecoModel
     public static let maximumLimit = 1_000
+
+    /// What chooses and orders the movies.
+    public enum Ordering: String, Sendable, CaseIterable {
+        /// The model's ranker (falls back to `svd` for files without one).
+        case ranker
+        /// The SVD's predicted rating μ + b_u + b_i + q_i·p_u, as before rankers existed.
+        case svd
+    }
 
     public init(model: RecoModel) {
         self.model = model
     }
 
-    /// The `limit` movies with the highest predicted rating μ + b_u + b_i + q_i·p_u, in one pass
-    /// over all movies. Already rated movies are left out when `excludeRated`. Ranking uses the
-    /// unclipped prediction (clipping would tie every movie above the top of the scale); scores
-    /// shown are clipped to the scale, as Surprise's estimates are. Ties go to the smaller movie id.
-    public func recommend(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true) -> Recommendation {
+    /// The `limit` best movies for a customer. Already rated movies are left out when
+    /// `excludeRated`. Ties go to the smaller movie id. Unknown customers get the cold-start list:
+    /// most rated in training with a ranker, highest b_i without (Surprise predicts μ + b_i).
+    public func recommend(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker) -> Recommendation {
         let limit = min(max(limit, 0), Self.maximumLimit)
-        let movieCount = model.movieCount
-        let stride = model.stride
-        let movieBias = model.movieBias
-        var selector = TopNSelector(capacity: limit)
+        let useRanker = ordering == .ranker && model.ranker != nil
         guard let customer = model.customerIndex(of: customerId) else {
-            // Unknown customer: Surprise predicts μ + b_i, so rank by b_i.
-            for movie in 0..<movieCount { selector.consider(movieBias[movie], movie: movie) }
-            return makeRecommendation(customerId, coldStart: true, selector, offset: model.globalMean)
+            return coldStart(customerId, limit: limit, useRanker: useRanker)
         }
         let rated = excludeRated ? model.ratedMovies(customer: customer) : UnsafeBufferPointer(start: nil, count: 0)
-        var nextRated = 0
-        guard let factors = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress else {
-            return makeRecommendation(customerId, coldStart: false, selector, offset: 0)
-        }
-        let customerRow = own + customer * stride
-        for movie in 0..<movieCount {
-            if nextRated < rated.count {
-                while nextRated < rated.count && Int(rated[nextRated]) < movie { nextRated += 1 }
-                if nextRated < rated.count && Int(rated[nextRated]) == movie { continue }
+        var selector = TopNSelector(capacity: limit)
+        let rankedBy: String
+        if useRanker, let kind = model.ranker {
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(model.rankerStride, model.movieCount))
+            defer { scores.deallocate() }
+            guard rankerScores(customer: customer, kind: kind, into: scores) else {
+                // A customer whose ratings carry no positive weight (all low stars): the popular list.
+                return popular(customerId, customer: customer, rated: rated, limit: limit)
             }
-            let score = movieBias[movie] + VectorMath.dot(customerRow, factors + movie * stride, count: stride)
-            if score >= selector.threshold { selector.consider(score, movie: movie) }
+            select(scores, rated: rated, into: &selector)
+            rankedBy = kind.rawValue
+        } else {
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: model.movieCount)
+            defer { scores.deallocate() }
+            svdRankingScores(customer: customer, into: scores)
+            select(scores, rated: rated, into: &selector)
+            rankedBy = Ordering.svd.rawValue
         }
-        return makeRecommendation(customerId, coldStart: false, selector, offset: model.globalMean + model.customerBias[customer])
+        return makeRecommendation(customerId, customer: customer, coldStart: false, selector, rankedBy: rankedBy)
     }
 
     /// Recommendations for many customers, in the order given.
-    public func recommend(customerIds: [UInt32], limit: Int = 10, excludeRated: Bool = true) -> [Recommendation] {
-        customerIds.map { recommend(customerId: $0, limit: limit, excludeRated: excludeRated) }
+    public func recommend(customerIds: [UInt32], limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker) -> [Recommendation] {
+        customerIds.map { recommend(customerId: $0, limit: limit, excludeRated: excludeRated, ordering: ordering) }
     }
 
-    /// Movies whose factor vectors point the same way (cosine similarity), the movie itself left out.
-    public func similarMovies(to movieId: UInt32, limit: Int = 10) throws(ScoringError) -> [ScoredMovie] {
+    /// Movies most like `movieId`, the movie itself left out. With an EASE ranker: the movies its
+    /// item–item weights raise most for a customer who chose only this one; with iALS or the SVD:
+    /// cosine similarity of the movie factors. The ranker's representation is used when present
+    /// because it measures better at choosing movies (see `reco evaluate --ranking`).
+    public func similarMovies(to movieId: UInt32, limit: Int = 10, ordering: Ordering = .ranker) throws(ScoringError) -> [ScoredMovie] {
         guard let target = model.movieIndex(of: movieId) else { throw .unknownMovie(movieId) }
         let limit = min(max(limit, 0), Self.maximumLimit)
-        let stride = model.stride
-        let norms = model.movieNorms
         var selector = TopNSelector(capacity: limit)
-        guard let factors = model.movieFactors.baseAddress else { return [] }
-        let targetRow = factors + target * stride
-        let targetNorm = norms[target]
-        for movie in 0..<model.movieCount where movie != target {
-            let denominator = targetNorm * norms[movie]
-            let similarity = denominator > 0 ? VectorMath.dot(targetRow, factors + movie * stride, count: stride) / denominator : 0
-            selector.consider(similarity, movie: movie)
+        let movieCount = model.movieCount
+        switch ordering == .ranker ? model.ranker : nil {
+        case .ease:
+            guard let rows = model.rankerMovieRows.baseAddress else { return [] }
+            let row = rows + target * model.rankerStride
+            for movie in 0..<movieCount where movie != target { selector.consider(row[movie], movie: movie) }
+        case .ials:
+            guard let rows = model.rankerMovieRows.baseAddress else { return [] }
+            cosine(rows, stride: model.rankerStride, target: target, norms: nil, into: &selector)
+        case nil:
+            guard let rows = model.movieFactors.baseAddress else { return [] }
+            cosine(rows, stride: model.stride, target: target, norms: model.movieNorms, into: &selector)
         }
         let ids = model.movieIds
         return zip(selector.scores, selector.movies).map { ScoredMovie(movieId: ids[Int($1)], score: $0) }
     }
 
-    private func makeRecommendation(_ customerId: UInt32, coldStart: Bool, _ selector: TopNSelector, offset: Float) -> Recommendation {
-        let ids = model.movieIds
-        let scale = model.scale
-        let items = zip(selector.scores, selector.movies).map { score, movie in
-            ScoredMovie(movieId: ids[Int(movie)], score: min(max(offset + score, scale.lowest), scale.highest))
+    // MARK: Scoring
+
+    /// Fills the ranker's score of every movie; false when the customer has no positive history.
+    private func rankerScores(customer: Int, kind: RankerKind, into scores: UnsafeMutablePointer<Float>) -> Bool {
+        let rows = model.rankerMovieRows
+        guard let base = rows.baseAddress else { return false }
+        switch kind {
+        case .ease:
+            let history = model.ratedMovies(customer: customer)
+            guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
+            // Indices come from the file: a movie index out of range is skipped, never read.
+            scores.update(repeating: 0, count: model.rankerStride)
+            for index in history.indices where weights[index] > 0 && Int(history[index]) < model.movieCount {
+                VectorMath.axpy(weights[index], base + Int(history[index]) * model.rankerStride, scores, count: model.rankerStride)
+            }
+            return true
+        case .ials:
+            guard let own = model.rankerCustomerFactors.baseAddress else { return false }
+            RankerScoring.factors(customer: own + customer * model.rankerStride, movies: base, movieCount: model.movieCount,
+                                  stride: model.rankerStride, into: scores)
+            return true
         }
-        return Recommendation(customerId: customerId, coldStart: coldStart, items: items)
+    }
+
+    /// b_i + q_i·p_u: the SVD's order (μ and b_u are the same for every movie).
+    private func svdRankingScores(customer: Int, into scores: UnsafeMutablePointer<Float>) {
+        let movieBias = model.movieBias
+        let stride = model.stride
+        guard let factors = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress else { return }
+        let customerRow = own + customer * stride
+        for movie in 0..<model.movieCount {
+            scores[movie] = movieBias[movie] + VectorMath.dot(customerRow, factors + movie * stride, count: stride)
+        }
+    }
+
+    /// The SVD's predicted rating for a known customer, clipped to the scale (Surprise's estimate).
+    @inline(__always)
+    private func predictedStars(customer: Int?, movie: Int) -> Float {
+        var estimate = model.globalMean + model.movieBias[movie]
+        if let customer, let factors = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress {
+            estimate += model.customerBias[customer]
+                + VectorMath.dot(own + customer * model.stride, factors + movie * model.stride, count: model.stride)
+        }
+        return min(max(estimate, model.scale.lowest), model.scale.highest)
+    }
+
+    /// Considers every movie not in `rated` (ascending dense indices).
+    @inline(__always)
+    private func select(_ scores: UnsafeMutablePointer<Float>, rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
+        var nextRated = 0
+        for movie in 0..<model.movieCount {
+            if nextRated < rated.count {
+                while nextRated < rated.count && Int(rated[nextRated]) < movie { nextRated += 1 }
+                if nextRated < rated.count && Int(rated[nextRated]) == movie { continue }
+            }
+            let score = scores[movie]
+            if score >= selector.threshold { selector.consider(score, movie: movie) }
+        }
+    }
+
+    private func coldStart(_ customerId: UInt32, limit: Int, useRanker: Bool) -> Recommendation {
+        if useRanker {
+            return popular(customerId, customer: nil, rated: UnsafeBufferPointer(start: nil, count: 0), limit: limit)
+        }
+        var selector = TopNSelector(capacity: limit)
+        let movieBias = model.movieBias
+        for movie in 0..<model.movieCount { selector.consider(movieBias[movie], movie: movie) }
+        return makeRecommendation(customerId, customer: nil, coldStart: true, selector, rankedBy: "movie bias")
+    }
+
+    /// The most rated movies in training, the customer's own left out.
+    private func popular(_ customerId: UInt32, customer: Int?, rated: UnsafeBufferPointer<UInt32>, limit: Int) -> Recommendation {
+        var selector = TopNSelector(capacity: limit)
+        if let popularity = model.popularity, let base = popularity.baseAddress {
+            select(UnsafeMutablePointer(mutating: base), rated: rated, into: &selector)
+        }
+        return makeRecommendation(customerId, customer: customer, coldStart: customer == nil, selector, rankedBy: "popularity")
+    }
+
+    private func cosine(_ rows: UnsafePointer<Float>, stride: Int, target: Int, norms: UnsafeBufferPointer<Float>?, into selector: inout TopNSelector) {
+        func norm(_ movie: Int) -> Float {
+            norms?[movie] ?? VectorMath.squaredNorm(rows + movie * stride, count: stride).squareRoot()
+        }
+        let targetRow = rows + target * stride
+        let targetNorm = norm(target)
+        for movie in 0..<model.movieCount where movie != target {
+            let denominator = targetNorm * norm(movie)
+            let similarity = denominator > 0 ? VectorMath.dot(targetRow, rows + movie * stride, count: stride) / denominator : 0
+            selector.consider(similarity, movie: movie)
+        }
+    }
+
+    private func makeRecommendation(_ customerId: UInt32, customer: Int?, coldStart: Bool, _ selector: TopNSelector, rankedBy: String) -> Recommendation {
+        let ids = model.movieIds
+        let items = selector.movies.map { movie in
+            ScoredMovie(movieId: ids[Int(movie)], score: predictedStars(customer: customer, movie: Int(movie)))
+        }
+        return Recommendation(customerId: customerId, coldStart: coldStart, items: items, rankedBy: rankedBy)
     }
 }
 

@@ -1,7 +1,7 @@
 /// A movie in a ranked list.
 public struct ScoredMovie: Sendable, Equatable {
     public var movieId: UInt32
-    /// Predicted rating clipped to the scale (recommendations) or cosine similarity (similar movies).
+    /// Predicted rating clipped to the scale (recommendations) or the similarity (similar movies).
     public var score: Float
 
     public init(movieId: UInt32, score: Float) {
@@ -16,4 +16,6 @@ public struct Recommendation: Sendable, Equatable {
     /// The model has never seen the customer: movies are ranked by μ + b_i.
     public var coldStart: Bool
     public var items: [ScoredMovie]
+    /// What chose and ordered the items: "ease", "ials", "svd", "popularity" or "movie bias".
+    public var rankedBy: String
 }
