@@ -19,8 +19,14 @@ struct RankerOptions: ParsableArguments {
     @Option(help: "iALS: regularisation λ.")
     var alsRegularization: Float = 20
 
+    @Option(help: "iALS: exponent ν of the frequency-scaled regularisation λ·(n / mean n)^ν; 0 for plain λ.")
+    var alsRegularizationExponent: Float = 0.5
+
     @Option(help: "iALS: confidence scale α (confidence = 1 + α·weight).")
-    var alsAlpha: Float = 1
+    var alsAlpha: Float = 2
+
+    @Option(help: "iALS: conjugate-gradient steps per row solve.")
+    var alsCgSteps = 3
 
     @Option(help: "Stars at which a rating stops counting as positive feedback (weight 0 at or below).")
     var feedbackZeroAt: Float = 2
@@ -35,6 +41,8 @@ struct RankerOptions: ParsableArguments {
         parameters.iterations = alsIterations
         parameters.regularization = alsRegularization
         parameters.alpha = alsAlpha
+        parameters.regularizationExponent = alsRegularizationExponent
+        parameters.conjugateGradientSteps = alsCgSteps
         parameters.weighting = FeedbackWeighting(zeroAt: feedbackZeroAt, fullAt: feedbackFullAt)
         parameters.seed = seed
         parameters.threads = threads

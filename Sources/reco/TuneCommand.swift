@@ -5,8 +5,12 @@ import RecoCore
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Grid search with cross-validation over SVD hyper-parameters (like Surprise's GridSearchCV).",
+        abstract: "Grid search: SVD hyper-parameters by cross-validated RMSE/MAE (like Surprise's GridSearchCV), or ranker hyper-parameters by a ranking metric (--metric ndcg).",
         discussion: """
+            --metric ndcg (or precision, recall, map, hit-rate) tunes the ranker: the prepared ratings are split as 'evaluate --ranking' does (--holdout FILE, --holdout-fraction, --time-split); a validation split is carved from the training part the same way (a random 20% when the test part is a file), every candidate is fitted on the rest of training and measured there, and the best is refitted on all of training and measured once on the test part. The test part never chooses anything. Grids: --ease-lambda-grid, --als-regularization-grid, --als-alpha-grid, --als-factors-grid, --feedback-grid (zero-at-full-at stars, or 'none' for unweighted).
+
+            --metric rmse (default) runs the SVD grid search:
+
             Each grid option takes a comma-separated list; options left out keep the value of the matching training option. The seed's grid is one command:
 
               reco tune --n-epochs 5,10 --lr-all-grid 0.002,0.005 --reg-all-grid 0.4,0.6 --n-factors 50,100 --folds 3
@@ -32,6 +36,30 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Number of cross-validation folds.")
     var folds = 5
 
+    @Option(help: "What to maximise: rmse (SVD grid, the default), or a ranking metric for the ranker: ndcg, precision, recall, map, hit-rate.")
+    var metric: TuneMetric = .rmse
+
+    @OptionGroup var split: RankingSplitOptions
+    @OptionGroup var rankers: RankerOptions
+
+    @Option(help: "EASE λ values to try.")
+    var easeLambdaGrid: ListOption<Float> = ListOption([100, 200, 250, 300, 500, 1000])
+
+    @Option(help: "iALS regularisation values to try.")
+    var alsRegularizationGrid: ListOption<Float> = ListOption([10, 15, 20, 25, 30])
+
+    @Option(help: "iALS α values to try.")
+    var alsAlphaGrid: ListOption<Float> = ListOption([1, 2, 4])
+
+    @Option(help: "iALS factor counts to try (default: --als-factors).")
+    var alsFactorsGrid: ListOption<Int> = ListOption([])
+
+    @Option(help: "Feedback weightings to try: zero-at-full-at stars (2-4: weight 0 at 2★, 1 from 4★) or none (every rating 1).")
+    var feedbackGrid: ListOption<FeedbackGridValue> = ListOption([FeedbackGridValue(argument: "2-4")!, FeedbackGridValue(argument: "3-4")!, FeedbackGridValue(argument: "none")!])
+
+    @Flag(help: "With a ranking metric: leave the SVD out of the final test table.")
+    var noSvd = false
+
     @Option(name: [.short, .customLong("output")], help: "Train the final model with the best-RMSE parameters on all data and write it here.")
     var output: String?
 
@@ -47,6 +75,10 @@ struct TuneCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger(label: "reco.tune")
         let dataset = try data.load()
+        if let rankingMetric = metric.rankingMetric {
+            try RankerTuning(command: self, metric: rankingMetric, logger: logger).run(dataset)
+            return
+        }
         let grid = GridSearch.Grid(epochs: nEpochs.values, learningRates: lrAllGrid.values,
                                    regularizations: regAllGrid.values, factors: nFactors.values)
         let search = GridSearch(grid: grid, base: training.parameters, crossValidation: CrossValidation(folds: folds, seed: training.seed))
@@ -97,4 +129,33 @@ struct ListOption<Element: LosslessStringConvertible & Sendable>: ExpressibleByA
     }
 
     var defaultValueDescription: String { values.isEmpty ? "the training option's value" : values.map(String.init(describing:)).joined(separator: ",") }
+}
+
+/// What `reco tune` maximises.
+enum TuneMetric: String, ExpressibleByArgument, CaseIterable {
+    case rmse, ndcg, precision, recall, map
+    case hitRate = "hit-rate"
+
+    var rankingMetric: RankingMetric? { self == .rmse ? nil : RankingMetric(rawValue: rawValue) }
+}
+
+/// One feedback weighting of `--feedback-grid`: `2-4` or `none`.
+struct FeedbackGridValue: LosslessStringConvertible, Sendable {
+    var weighting: FeedbackWeighting
+
+    init?(_ description: String) { self.init(argument: description) }
+
+    init?(argument: String) {
+        if argument == "none" {
+            weighting = .unweighted
+            return
+        }
+        let parts = argument.split(separator: "-")
+        guard parts.count == 2, let zero = Float(parts[0]), let full = Float(parts[1]), zero < full else { return nil }
+        weighting = FeedbackWeighting(zeroAt: zero, fullAt: full)
+    }
+
+    var description: String {
+        weighting == .unweighted ? "none" : "\(Decimals.trimmed(weighting.zeroAt))-\(Decimals.trimmed(weighting.fullAt))"
+    }
 }

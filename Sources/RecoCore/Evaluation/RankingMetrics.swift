@@ -37,6 +37,18 @@ public struct RankingMetrics: Sendable, Codable, Equatable {
         case hitRate = "hit_rate"
     }
 
+    /// The average of several measurements (validation carves); customers are summed.
+    public static func mean(_ all: [RankingMetrics]) -> RankingMetrics {
+        guard let first = all.first else {
+            return RankingMetrics(k: 0, precision: 0, recall: 0, ndcg: 0, map: 0, hitRate: 0, coverage: 0, concentration: 0, customers: 0)
+        }
+        let n = Double(all.count)
+        func average(_ value: (RankingMetrics) -> Double) -> Double { all.reduce(0) { $0 + value($1) } / n }
+        return RankingMetrics(k: first.k, precision: average(\.precision), recall: average(\.recall), ndcg: average(\.ndcg),
+                              map: average(\.map), hitRate: average(\.hitRate), coverage: average(\.coverage),
+                              concentration: average(\.concentration), customers: all.reduce(0) { $0 + $1.customers })
+    }
+
     /// One metric by name, as `reco tune --metric` chooses.
     public func value(of metric: RankingMetric) -> Double {
         switch metric {

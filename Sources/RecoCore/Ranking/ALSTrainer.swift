@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 
 /// Implicit ALS (Hu, Koren, Volinsky 2008): minimises Σ c·(p − xᵤ·yᵢ)² + λ(‖x‖² + ‖y‖²) over all
@@ -50,7 +53,7 @@ public struct ALSTrainer: Sendable {
     /// One customer's factors for the given history with the movie factors fixed: what training
     /// would compute for that row (fold-in). `gram` is `gramian(movieFactors)`.
     public func foldIn(movies history: [UInt32], weights: [Float], movieFactors: UnsafeBufferPointer<Float>,
-                       gram: [Float], stride: Int, startingFrom start: [Float]? = nil) -> [Float] {
+                       gram: [Float], stride: Int, customerMeanCount: Float, startingFrom start: [Float]? = nil) -> [Float] {
         var x = start ?? [Float](repeating: 0, count: stride)
         var work = [Float](repeating: 0, count: stride * 3)
         history.withUnsafeBufferPointer { columns in
@@ -59,13 +62,24 @@ public struct ALSTrainer: Sendable {
                     x.withUnsafeMutableBufferPointer { row in
                         work.withUnsafeMutableBufferPointer { scratch in
                             solveRow(row.baseAddress!, columns: columns, weights: values, fixed: movieFactors.baseAddress!,
-                                     gram: gramBuffer.baseAddress!, stride: stride, scratch: scratch.baseAddress!)
+                                     gram: gramBuffer.baseAddress!, stride: stride, meanCount: customerMeanCount,
+                                     scratch: scratch.baseAddress!)
                         }
                     }
                 }
             }
         }
         return x
+    }
+
+    /// λ for a row with `count` chosen items: λ·(count / mean count of its side)^ν, so rows with
+    /// more evidence are held back more (frequency-scaled regularisation, as in Zhou et al.'s
+    /// ALS-WR and Rendle et al.'s "Revisiting iALS"), while λ keeps its scale across data sizes.
+    @inline(__always)
+    func regularization(count: Int, meanCount: Float) -> Float {
+        let exponent = parameters.regularizationExponent
+        guard exponent != 0, meanCount > 0 else { return parameters.regularization }
+        return parameters.regularization * pow(Float(max(count, 1)) / meanCount, exponent)
     }
 
     /// YᵀY of the fixed side (stride × stride), summed in a fixed chunk order.
@@ -97,6 +111,7 @@ public struct ALSTrainer: Sendable {
     private func solve(rows: Int, offsets: [Int], columns: [UInt32], weights: [Float], fixed: [Float], fixedCount: Int,
                        into target: inout [Float], stride: Int) {
         let gram = gramian(fixed, count: fixedCount, stride: stride)
+        let meanCount = Float(columns.count) / Float(max(rows, 1))
         let chunks = max(1, min(rows, 256))
         target.withUnsafeMutableBufferPointer { output in
             let base = SendablePointer(output.baseAddress!)
@@ -112,7 +127,8 @@ public struct ALSTrainer: Sendable {
                                     solveRow(base.pointer + row * stride,
                                              columns: UnsafeBufferPointer(rebasing: columns[range]),
                                              weights: UnsafeBufferPointer(rebasing: weights[range]),
-                                             fixed: fixed.baseAddress!, gram: gram.baseAddress!, stride: stride, scratch: scratch)
+                                             fixed: fixed.baseAddress!, gram: gram.baseAddress!, stride: stride,
+                                             meanCount: meanCount, scratch: scratch)
                                 }
                             }
                         }
@@ -125,8 +141,9 @@ public struct ALSTrainer: Sendable {
     /// Conjugate gradient on (YᵀY + Σ (c−1)·yyᵀ + λI)·x = Σ c·y, from the current x.
     @inline(__always)
     private func solveRow(_ x: UnsafeMutablePointer<Float>, columns: UnsafeBufferPointer<UInt32>, weights: UnsafeBufferPointer<Float>,
-                          fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>, stride: Int, scratch: UnsafeMutablePointer<Float>) {
-        let lambda = parameters.regularization
+                          fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>, stride: Int, meanCount: Float,
+                          scratch: UnsafeMutablePointer<Float>) {
+        let lambda = regularization(count: columns.count, meanCount: meanCount)
         let alpha = parameters.alpha
         let r = scratch
         let p = scratch + stride

@@ -27,7 +27,9 @@ public struct RankerParameters: Sendable, Codable, Equatable {
     public var factors = 64
     public var iterations = 15
     public var regularization: Float = 20
-    public var alpha: Float = 1
+    /// iALS: ν of the frequency-scaled regularisation λ·(n / mean n)^ν (0 = plain λ).
+    public var regularizationExponent: Float = 0.5
+    public var alpha: Float = 2
     public var conjugateGradientSteps = 3
     public var seed: UInt64 = 0
     /// Worker threads; results are deterministic for a given seed and thread count.
@@ -48,6 +50,9 @@ public struct RankerParameters: Sendable, Codable, Equatable {
             guard (1...64).contains(conjugateGradientSteps) else { throw .invalidParameter("conjugate-gradient steps must be 1...64") }
             guard regularization.isFinite, regularization > 0 else { throw .invalidParameter("iALS regularisation must be positive") }
             guard alpha.isFinite, alpha >= 0 else { throw .invalidParameter("iALS alpha must be ≥ 0") }
+            guard regularizationExponent.isFinite, (0...2).contains(regularizationExponent) else {
+                throw .invalidParameter("iALS regularisation exponent must be 0...2")
+            }
         }
         guard (1...256).contains(threads) else { throw .invalidParameter("threads must be 1...256, got \(threads)") }
     }
@@ -58,7 +63,7 @@ public struct RankerParameters: Sendable, Codable, Equatable {
         switch kind {
         case .ease: return "EASE λ=\(Decimals.trimmed(l2)), \(weights)"
         case .ials:
-            return "iALS k=\(factors), \(iterations) it, λ=\(Decimals.trimmed(regularization)), α=\(Decimals.trimmed(alpha)), \(weights)"
+            return "iALS k=\(factors), \(iterations) it, λ=\(Decimals.trimmed(regularization)), ν=\(Decimals.trimmed(regularizationExponent)), α=\(Decimals.trimmed(alpha)), \(weights)"
         }
     }
 }
