@@ -16,13 +16,48 @@ struct ModelController {
         var ratingScale: [Double]
         var loadedAt: String
         var loadSeconds: Double
+        var formatVersion: UInt32
+        var ranker: RankerResponse
         var metadata: ModelMetadata
 
         enum CodingKeys: String, CodingKey {
-            case version, path, customers, movies, factors, metadata
+            case version, path, customers, movies, factors, metadata, ranker
+            case formatVersion = "format_version"
             case ratingScale = "rating_scale"
             case loadedAt = "loaded_at"
             case loadSeconds = "load_seconds"
+        }
+    }
+
+    /// Which model orders recommendations, and why.
+    struct RankerResponse: Codable {
+        /// ease, ials, or svd for files without a ranker.
+        var name: String
+        var description: String
+        var parameters: RankerParameters?
+        var chosenBy: String?
+        var validation: RankingMetrics?
+        var similarMovies: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, description, parameters, validation
+            case chosenBy = "chosen_by"
+            case similarMovies = "similar_movies"
+        }
+
+        init(_ model: RecoModel) {
+            if let kind = model.ranker, let metadata = model.metadata.ranker {
+                name = kind.rawValue
+                description = "\(metadata.parameters.summary): chooses and orders the top-N; score is the SVD's predicted rating"
+                parameters = metadata.parameters
+                chosenBy = metadata.chosenBy
+                validation = metadata.validation
+                similarMovies = kind == .ease ? "EASE item-item weights" : "cosine of iALS movie factors"
+            } else {
+                name = "svd"
+                description = "model format version \(model.formatVersion) has no ranker: the top-N is ordered by the SVD's predicted rating (retrain with this build for a ranker)"
+                similarMovies = "cosine of SVD movie factors"
+            }
         }
     }
 
@@ -34,7 +69,7 @@ struct ModelController {
                 version: serving.version, path: serving.path, customers: model.customerCount, movies: model.movieCount,
                 factors: model.factors, ratingScale: [Double(model.scale.lowest), Double(model.scale.highest)],
                 loadedAt: ISO8601DateFormatter().string(from: serving.loadedAt), loadSeconds: serving.loadSeconds,
-                metadata: model.metadata))
+                formatVersion: model.formatVersion, ranker: RankerResponse(model), metadata: model.metadata))
         }
         router.post("/v1/admin/reload") { request, _ in
             try await self.reload(request)

@@ -49,10 +49,11 @@ struct MoviesController {
     func similar(_ request: Request, _ context: some RequestContext) throws -> Response {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"])
+        let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.model else { throw APIError.notReady }
         let movies: [ScoredMovie]
         do {
-            movies = try serving.recommender.similarMovies(to: id, limit: limit)
+            movies = try serving.recommender.similarMovies(to: id, limit: limit, ordering: ordering)
         } catch {
             throw APIError.notFound("movie \(id) is not in the model", field: "id")
         }

@@ -25,20 +25,21 @@ enum OpenAPIDocument {
           "get": {
             "summary": "Seed-compatible top 10 for a customer",
             "description": "pandas DataFrame.to_dict() shape: {\"Movie_Id\": {\"0\": id, ...}, \"Year\": {...}, \"Name\": {...}, \"Estimate_Score\": {...}}. Unknown customers get the cold-start ranking; unknown years are null.",
-            "parameters": [{"name": "Cust_Id", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"}],
+            "parameters": [{"name": "Cust_Id", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"}, {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}],
             "responses": {"200": {"description": "top 10 by column"}, "422": {"description": "Cust_Id missing, not an integer or not positive"}, "503": {"description": "no model loaded yet"}}
           }
         },
         "/v1/customers/{id}/recommendations": {
           "get": {
             "summary": "Top-N movies for a customer",
-            "description": "Ranked by predicted rating; ties go to the smaller movie id. Unknown customers get movies ranked by mu + b_i with cold_start true.",
+            "description": "Chosen and ordered by the model's implicit-feedback ranker (EASE or iALS; ranked_by names it); score is the SVD's predicted rating. ranker=svd orders by predicted rating instead. Ties go to the smaller movie id. Unknown customers get the most rated movies (files without a ranker: mu + b_i) with cold_start true.",
             "parameters": [
               {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"},
               {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"},
-              {"name": "exclude_rated", "in": "query", "required": false, "schema": {"type": "boolean", "default": true}, "description": "leave out movies the customer rated"}
+              {"name": "exclude_rated", "in": "query", "required": false, "schema": {"type": "boolean", "default": true}, "description": "leave out movies the customer rated"},
+              {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}
             ],
-            "responses": {"200": {"description": "{customer_id, model_version, cold_start, items: [{rank, movie_id, title, year, score}]}"}, "422": {"description": "bad id, limit or exclude_rated"}, "503": {"description": "no model loaded yet"}}
+            "responses": {"200": {"description": "{customer_id, model_version, cold_start, ranked_by, items: [{rank, movie_id, title, year, score}]}"}, "422": {"description": "bad id, limit or exclude_rated"}, "503": {"description": "no model loaded yet"}}
           }
         },
         "/v1/recommendations/batch": {
@@ -47,22 +48,24 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["customer_ids"], "properties": {
               "customer_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 1000},
               "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-              "exclude_rated": {"type": "boolean", "default": true}}}}}},
-            "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, items}]} in request order"}, "413": {"description": "body over 256 KiB"}, "422": {"description": "malformed JSON or bad values"}, "503": {"description": "no model loaded yet"}}
+              "exclude_rated": {"type": "boolean", "default": true},
+              "ranker": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}}}}}},
+            "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, ranked_by, items}]} in request order"}, "413": {"description": "body over 256 KiB"}, "422": {"description": "malformed JSON or bad values"}, "503": {"description": "no model loaded yet"}}
           }
         },
         "/v1/movies/{id}/similar": {
           "get": {
-            "summary": "Movies similar to a movie (cosine of item factors)",
+            "summary": "Movies similar to a movie (EASE item-item weights or cosine of iALS factors; ranker=svd: cosine of SVD factors)",
             "parameters": [
               {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "movie id"},
-              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"}
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"},
+              {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}
             ],
             "responses": {"200": {"description": "{movie_id, title, model_version, items: [{rank, movie_id, title, year, similarity}]}"}, "404": {"description": "movie not in the model"}, "422": {"description": "bad id or limit"}}
           }
         },
         "/v1/model": {
-          "get": {"summary": "Metadata of the model being served", "responses": {"200": {"description": "version, counts, hyper-parameters, training metrics, data fingerprint"}, "503": {"description": "no model loaded yet"}}}
+          "get": {"summary": "Metadata of the model being served", "responses": {"200": {"description": "version, format version, counts, ranker (name, hyper-parameters, how it was chosen, validation figures), SVD hyper-parameters, training metrics, data fingerprint"}, "503": {"description": "no model loaded yet"}}}
         },
         "/v1/admin/reload": {
           "post": {

@@ -1,3 +1,5 @@
+import RecoCore
+
 /// Checks of path, query and body values; every failure names the field.
 enum ParameterParsing {
     /// A positive id that fits the model's 32-bit ids.
@@ -22,6 +24,16 @@ enum ParameterParsing {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
         default: throw .invalid(field, "\(field) must be true or false, got '\(text.prefix(40))'")
+        }
+    }
+
+    /// `ranker=ranker` (default: the model's ranker) or `ranker=svd` (predicted-rating order).
+    static func ordering(_ text: Substring?, field: String = "ranker") throws(APIError) -> Recommender.Ordering {
+        guard let text else { return .ranker }
+        switch text.lowercased() {
+        case "ranker", "default", "ease", "ials": return .ranker
+        case "svd": return .svd
+        default: throw .invalid(field, "\(field) must be ranker or svd, got '\(text.prefix(40))'")
         }
     }
 }

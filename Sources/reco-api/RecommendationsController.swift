@@ -12,6 +12,8 @@ struct RecommendationsController {
         var customerId: UInt32
         var modelVersion: String
         var coldStart: Bool
+        /// What chose and ordered the items: ease, ials, svd, popularity or movie bias.
+        var rankedBy: String
         var items: [RecommendationItem]
 
         enum CodingKeys: String, CodingKey {
@@ -19,6 +21,7 @@ struct RecommendationsController {
             case customerId = "customer_id"
             case modelVersion = "model_version"
             case coldStart = "cold_start"
+            case rankedBy = "ranked_by"
         }
     }
 
@@ -26,9 +29,10 @@ struct RecommendationsController {
         var customerIds: [Int64]
         var limit: Int?
         var excludeRated: Bool?
+        var ranker: String?
 
         enum CodingKeys: String, CodingKey {
-            case limit
+            case limit, ranker
             case customerIds = "customer_ids"
             case excludeRated = "exclude_rated"
         }
@@ -69,9 +73,11 @@ struct RecommendationsController {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"])
         let excludeRated = try ParameterParsing.flag(request.uri.queryParameters["exclude_rated"], field: "exclude_rated", default: true)
+        let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.model else { throw APIError.notReady }
-        let result = serving.recommender.recommend(customerId: id, limit: limit, excludeRated: excludeRated)
+        let result = serving.recommender.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering)
         return try JSONResponse.make(CustomerResponse(customerId: id, modelVersion: serving.version, coldStart: result.coldStart,
+                                                      rankedBy: result.rankedBy,
                                                       items: RecommendationItem.items(result.items, catalog: serving.catalog)))
     }
 
@@ -106,8 +112,9 @@ struct RecommendationsController {
         }
         let limit = decoded.limit ?? 10
         guard (1...100).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 100, got \(limit)") }
+        let ordering = try ParameterParsing.ordering(decoded.ranker.map { Substring($0) })
         guard let serving = models.model else { throw APIError.notReady }
-        let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true)
+        let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering)
         return JSONResponse.make(bytes: Array(Self.batchJSON(results, version: serving.version, catalog: serving.catalog).utf8))
     }
 
@@ -118,7 +125,7 @@ struct RecommendationsController {
         text.reserveCapacity(results.count * 900)
         for (index, result) in results.enumerated() {
             if index > 0 { text += "," }
-            text += "{\"cold_start\":\(result.coldStart),\"customer_id\":\(result.customerId),\"items\":["
+            text += "{\"cold_start\":\(result.coldStart),\"customer_id\":\(result.customerId),\"ranked_by\":" + JSONText.quoted(result.rankedBy) + ",\"items\":["
             for (rank, item) in RecommendationItem.items(result.items, catalog: catalog).enumerated() {
                 if rank > 0 { text += "," }
                 text += "{\"movie_id\":\(item.movieId),\"rank\":\(item.rank),\"score\":\(item.score),\"title\":"

@@ -28,6 +28,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Rank of the hidden taste structure.")
     var latentFactors = 8
 
+    @Option(help: "Selection bias: customers rate movies that match their taste with odds exp(strength × match); 0 makes who rates independent of taste.")
+    var selectionStrength = 1.5
+
     @Option(name: [.short, .customLong("output")], help: "Output directory.")
     var output = "data/synth"
 
@@ -42,6 +45,7 @@ struct SynthCommand: ParsableCommand {
         config.seed = seed
         config.files = files
         config.latentFactors = latentFactors
+        config.selectionStrength = selectionStrength
         let progress = TerminalProgress(label: "synth", disabled: global.noProgress)
         let started = ContinuousClock.now
         let summary: SyntheticDataGenerator.Summary

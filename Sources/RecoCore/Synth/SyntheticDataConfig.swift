@@ -13,6 +13,11 @@ public struct SyntheticDataConfig: Sendable, Equatable {
     public var customerActivityExponent = 0.45
     /// Standard deviation of the rating noise on the latent scale.
     public var noise = 0.55
+    /// Selection bias: who rates a movie is drawn among `selectionCandidates` customers (by
+    /// activity) with odds exp(strength × taste match), so customers mostly rate movies they are
+    /// likely to like, as real ones do. 0 turns it off (who rates is independent of taste).
+    public var selectionStrength = 1.5
+    public var selectionCandidates = 4
 
     public init() {}
 
@@ -30,6 +35,8 @@ public struct SyntheticDataConfig: Sendable, Equatable {
         }
         guard (1...64).contains(latentFactors) else { throw .invalid("latent factors must be 1...64") }
         guard (1...100).contains(fileCount) else { throw .invalid("files must be 1...100") }
+        guard selectionStrength.isFinite, (0...10).contains(selectionStrength) else { throw .invalid("selection strength must be 0...10") }
+        guard (1...64).contains(selectionCandidates) else { throw .invalid("selection candidates must be 1...64") }
     }
 }
 

@@ -6,7 +6,8 @@ import Foundation
 /// Ratings come from hidden structure a recommender can learn: a latent score
 /// `b_u + b_i + p_u·q_i + noise` is cut at thresholds chosen so that stars follow the Netflix
 /// distribution (4.6 / 10.1 / 28.7 / 33.6 / 23.0 %, mean 3.60). Movie popularity and customer
-/// activity are Zipf-like; dates run from 1999-11-11 to 2005-12-31, denser towards the end, and
+/// activity are Zipf-like, and who rates a movie is biased towards customers whose taste matches
+/// it (`selectionStrength`), so which movies a customer rated says what they like; dates run from 1999-11-11 to 2005-12-31, denser towards the end, and
 /// never before a movie's release year. The same config gives the same bytes.
 public struct SyntheticDataGenerator: Sendable {
     public let config: SyntheticDataConfig
@@ -50,8 +51,10 @@ public struct SyntheticDataGenerator: Sendable {
         let movieBias = (0..<config.movies).map { _ in Float(0.5 * random.nextGaussian()) }
         let customerFactors = (0..<(config.customers * k)).map { _ in Float(factorSD * random.nextGaussian()) }
         let movieFactors = (0..<(config.movies * k)).map { _ in Float(factorSD * random.nextGaussian()) }
-        let latentSD = (0.35 * 0.35 + 0.5 * 0.5 + 0.35 * 0.35 + config.noise * config.noise).squareRoot()
-        let thresholds = Self.starThresholds.map { Float($0 * latentSD) }
+        let tasteSD = Float(0.35)
+        let chooser = RaterChooser(activity: activity, factors: k, customerFactors: customerFactors, movieFactors: movieFactors,
+                                   strength: Float(config.selectionStrength) / tasteSD, candidates: config.selectionCandidates)
+        let thresholds = calibratedThresholds(chooser, audience: audience, customerBias: customerBias, movieBias: movieBias)
 
         let years = try makeTitlesAndYears(directory: directory, &random)
 
@@ -74,11 +77,9 @@ public struct SyntheticDataGenerator: Sendable {
                 let firstDay = max(Self.firstDay, CivilDate.daysSinceEpoch(year: years[movie] ?? 1999, month: 1, day: 1) ?? Self.firstDay)
                 let span = Double(Self.lastDay - firstDay)
                 for _ in 0..<audience[movie] {
-                    var customer = activity.sample(&stream)
-                    while lastSeen[customer] == Int32(movie) { customer = activity.sample(&stream) }
+                    let customer = chooser.choose(movie: movie, excluding: { lastSeen[$0] == Int32(movie) }, &stream)
                     lastSeen[customer] = Int32(movie)
-                    var score = customerBias[customer] + movieBias[movie] + Float(config.noise * stream.nextGaussian())
-                    for f in 0..<k { score += customerFactors[customer * k + f] * movieFactors[movie * k + f] }
+                    let score = customerBias[customer] + movieBias[movie] + chooser.taste(customer, movie) + Float(config.noise * stream.nextGaussian())
                     var stars = 1
                     for threshold in thresholds where score > threshold { stars += 1 }
                     starCounts[stars - 1] += 1
@@ -95,6 +96,23 @@ public struct SyntheticDataGenerator: Sendable {
         progress(config.ratings, config.ratings)
         return Summary(files: files, ratings: written, customers: config.customers, movies: config.movies,
                        starCounts: starCounts, bytes: bytes)
+    }
+
+    /// Star cut points: the Netflix cumulative shares as quantiles of the latent score of the
+    /// ratings this generator actually draws (selection shifts them above the population's).
+    private func calibratedThresholds(_ chooser: RaterChooser, audience: [Int], customerBias: [Float], movieBias: [Float]) -> [Float] {
+        var random = SplitMix64(seed: config.seed, stream: 0xCA11B)
+        let movieTable = AliasTable(weights: audience.map { Double($0) })
+        let samples = 40_000
+        var scores: [Float] = []
+        scores.reserveCapacity(samples)
+        for _ in 0..<samples {
+            let movie = movieTable.sample(&random)
+            let customer = chooser.choose(movie: movie, excluding: { _ in false }, &random)
+            scores.append(customerBias[customer] + movieBias[movie] + chooser.taste(customer, movie) + Float(config.noise * random.nextGaussian()))
+        }
+        scores.sort()
+        return [0.046, 0.147, 0.434, 0.770].map { share in scores[min(samples - 1, Int(share * Double(samples)))] }
     }
 
     /// Sparse ascending ids like Netflix's (1 to 2,649,429 for 480,189 customers).
@@ -156,5 +174,46 @@ public struct SyntheticDataGenerator: Sendable {
         }
         try output.commit()
         return years
+    }
+}
+
+/// Picks who rates a movie: `candidates` customers drawn by activity, one of them chosen with
+/// odds exp(strength × p_u·q_i), so taste decides who rates as well as how.
+struct RaterChooser {
+    let activity: AliasTable
+    let factors: Int
+    let customerFactors: [Float]
+    let movieFactors: [Float]
+    let strength: Float
+    let candidates: Int
+
+    @inline(__always)
+    func taste(_ customer: Int, _ movie: Int) -> Float {
+        var sum: Float = 0
+        for f in 0..<factors { sum += customerFactors[customer * factors + f] * movieFactors[movie * factors + f] }
+        return sum
+    }
+
+    func choose(movie: Int, excluding taken: (Int) -> Bool, _ random: inout SplitMix64) -> Int {
+        func draw() -> Int {
+            var customer = activity.sample(&random)
+            while taken(customer) { customer = activity.sample(&random) }
+            return customer
+        }
+        guard strength > 0, candidates > 1 else { return draw() }
+        var drawn: [(customer: Int, weight: Float)] = []
+        var total: Float = 0
+        for _ in 0..<candidates {
+            let customer = draw()
+            let weight = exp(strength * taste(customer, movie))
+            drawn.append((customer, weight))
+            total += weight
+        }
+        var pick = Float(random.nextUnit()) * total
+        for candidate in drawn {
+            pick -= candidate.weight
+            if pick <= 0 { return candidate.customer }
+        }
+        return drawn[drawn.count - 1].customer
     }
 }
