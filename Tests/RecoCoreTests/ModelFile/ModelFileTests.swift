@@ -76,7 +76,7 @@ import Testing
     @Test func refusesNewerVersionsAndOtherFiles() throws {
         let (path, _, _) = try writeModel()
         var bytes = directory.bytes("m.recomodel")
-        bytes[8] = 2
+        bytes[8] = UInt8(ModelFileLayout.formatVersion + 1)
         directory.file("m.recomodel", bytes: bytes)
         #expect { try RecoModel(path: path) } throws: { error in
             guard let error = error as? FileFormatError else { return false }

@@ -1,0 +1,46 @@
+@testable import RecoCore
+import Testing
+
+@Suite struct RankerSelectionTests {
+    private func candidates() -> [RankerParameters] {
+        [100, 400].map { lambda in
+            var parameters = RankerParameters(kind: .ease)
+            parameters.l2 = Float(lambda)
+            return parameters
+        }
+    }
+
+    /// The test part never reaches the selection: scrambling every held-out rating changes no
+    /// validation figure and no choice.
+    @Test func tuningNeverSeesTheTestPart() throws {
+        let dataset = try SyntheticRatings.make(customers: 1_500, movies: 200, ratings: 30_000)
+        let split = RankingSplit.fraction(0.2, seed: 9).split(Array(0..<dataset.count), of: dataset)
+        var scrambled = dataset
+        for row in split.test {
+            scrambled.halfStars[row] = 2
+            scrambled.movieIndex[row] = UInt32((Int(scrambled.movieIndex[row]) + 7) % dataset.movieCount)
+        }
+        let selection = RankerSelection(candidates: candidates(), validation: .fraction(0.2, seed: 10))
+        let original = try selection.run(dataset, training: split.train)
+        let other = try selection.run(scrambled, training: split.train)
+        // Fit seconds differ run to run; everything measured must not.
+        #expect(original.trials.map(\.validation) == other.trials.map(\.validation))
+        #expect(original.trials.map(\.parameters) == other.trials.map(\.parameters))
+        #expect(original.best == other.best)
+        // Every validation row comes from the training rows.
+        for carve in selection.carves(split.train, of: dataset) {
+            #expect(Set(carve.test).isSubset(of: Set(split.train)))
+            #expect(Set(carve.train).isDisjoint(with: Set(split.test)))
+        }
+    }
+
+    @Test func picksTheCandidateWithTheBestMetric() throws {
+        let dataset = try SyntheticRatings.make(customers: 1_500, movies: 200, ratings: 30_000)
+        var selection = RankerSelection(candidates: candidates(), validation: .fraction(0.2, seed: 10))
+        selection.repeats = 2
+        let outcome = try selection.run(dataset, training: Array(0..<dataset.count))
+        let best = outcome.trials.map(\.validation.ndcg).max()
+        #expect(outcome.bestTrial.validation.ndcg == best)
+        #expect(outcome.trials.count == 2)
+    }
+}
