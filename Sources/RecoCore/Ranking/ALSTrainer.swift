@@ -151,11 +151,10 @@ public struct ALSTrainer: Sendable {
         // r = b − A·x
         multiply(gram, x, into: r, stride: stride)
         for f in 0..<stride { r[f] = -r[f] - lambda * x[f] }
-        for index in columns.indices {
-            let y = fixed + Int(columns[index]) * stride
-            let confidence = 1 + alpha * weights[index]
-            let coefficient = confidence - (confidence - 1) * VectorMath.dot(y, x, count: stride)
-            VectorMath.axpy(coefficient, y, r, count: stride)
+        // r += Σ (c − (c − 1)·y·x)·y, four movies at a time.
+        accumulate(columns: columns, weights: weights, fixed: fixed, stride: stride, vector: x, into: r) { weight, product in
+            let confidence = 1 + alpha * weight
+            return confidence - (confidence - 1) * product
         }
         for f in 0..<stride { p[f] = r[f] }
         var residual = VectorMath.dot(r, r, count: stride)
@@ -163,9 +162,8 @@ public struct ALSTrainer: Sendable {
             if residual < 1e-20 { break }
             multiply(gram, p, into: ap, stride: stride)
             for f in 0..<stride { ap[f] += lambda * p[f] }
-            for index in columns.indices {
-                let y = fixed + Int(columns[index]) * stride
-                VectorMath.axpy(alpha * weights[index] * VectorMath.dot(y, p, count: stride), y, ap, count: stride)
+            accumulate(columns: columns, weights: weights, fixed: fixed, stride: stride, vector: p, into: ap) { weight, product in
+                alpha * weight * product
             }
             let curvature = VectorMath.dot(p, ap, count: stride)
             guard curvature > 0 else { break }
@@ -179,8 +177,40 @@ public struct ALSTrainer: Sendable {
         }
     }
 
+    /// output += Σ coefficient(weight, y·vector)·y over the row's movies y, in groups of four so
+    /// the dot products run as independent chains (the per-movie work is latency-bound otherwise).
+    @inline(__always)
+    private func accumulate(columns: UnsafeBufferPointer<UInt32>, weights: UnsafeBufferPointer<Float>, fixed: UnsafePointer<Float>,
+                            stride: Int, vector: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+                            coefficient: (_ weight: Float, _ product: Float) -> Float) {
+        let count = columns.count
+        var index = 0
+        while index + 4 <= count {
+            let y0 = fixed + Int(columns[index]) * stride
+            let y1 = fixed + Int(columns[index + 1]) * stride
+            let y2 = fixed + Int(columns[index + 2]) * stride
+            let y3 = fixed + Int(columns[index + 3]) * stride
+            let products = VectorMath.dot4(vector, y0, y1, y2, y3, count: stride)
+            let coefficients = SIMD4(coefficient(weights[index], products[0]), coefficient(weights[index + 1], products[1]),
+                                     coefficient(weights[index + 2], products[2]), coefficient(weights[index + 3], products[3]))
+            VectorMath.axpy4(coefficients, y0, y1, y2, y3, output, count: stride)
+            index += 4
+        }
+        while index < count {
+            let y = fixed + Int(columns[index]) * stride
+            VectorMath.axpy(coefficient(weights[index], VectorMath.dot(y, vector, count: stride)), y, output, count: stride)
+            index += 1
+        }
+    }
+
     @inline(__always)
     private func multiply(_ gram: UnsafePointer<Float>, _ vector: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, stride: Int) {
-        for row in 0..<stride { output[row] = VectorMath.dot(gram + row * stride, vector, count: stride) }
+        var row = 0
+        while row + 4 <= stride {
+            let products = VectorMath.dot4(vector, gram + row * stride, gram + (row + 1) * stride, gram + (row + 2) * stride,
+                                           gram + (row + 3) * stride, count: stride)
+            for lane in 0..<4 { output[row + lane] = products[lane] }
+            row += 4
+        }
     }
 }

@@ -26,44 +26,68 @@ public struct InteractionMatrix: Sendable {
                   customerCount: ratings.customerCount, movieCount: ratings.movieCount)
     }
 
+    /// The given rows of a data set (all when nil), without an intermediate copy of the ratings.
+    public init(_ dataset: RatingsDataset, rows: [Int]? = nil, weighting: FeedbackWeighting) {
+        if let rows {
+            self.init(customers: rows.map { dataset.customerIndex[$0] }, movies: rows.map { dataset.movieIndex[$0] },
+                      weights: rows.map { weighting.weight(stars: dataset.rating(at: $0)) },
+                      customerCount: dataset.customerCount, movieCount: dataset.movieCount)
+        } else {
+            self.init(customers: dataset.customerIndex, movies: dataset.movieIndex,
+                      weights: dataset.halfStars.map { weighting.weight(stars: Float($0) * 0.5) },
+                      customerCount: dataset.customerCount, movieCount: dataset.movieCount)
+        }
+    }
+
     public init(customers rowCustomers: [UInt32], movies rowMovies: [UInt32], weights rowWeights: [Float],
                 customerCount: Int, movieCount: Int) {
         self.customerCount = customerCount
         self.movieCount = movieCount
-        // Counting sort by customer, then each row sorted by movie.
-        var offsets = [Int](repeating: 0, count: customerCount + 1)
-        for customer in rowCustomers { offsets[Int(customer) + 1] += 1 }
-        for index in 0..<customerCount { offsets[index + 1] += offsets[index] }
-        var position = offsets
-        var pairs = [UInt64](repeating: 0, count: rowCustomers.count)
+        // Counting sort by customer, then each row sorted by movie and its repeats merged, in
+        // place: no copy of all ratings is held beside the result.
+        var ratedOffsets = [Int](repeating: 0, count: customerCount + 1)
+        for customer in rowCustomers { ratedOffsets[Int(customer) + 1] += 1 }
+        for index in 0..<customerCount { ratedOffsets[index + 1] += ratedOffsets[index] }
+        var position = ratedOffsets
+        var ratedMovies = [UInt32](repeating: 0, count: rowCustomers.count)
+        var ratedWeights = [Float](repeating: 0, count: rowCustomers.count)
         for row in rowCustomers.indices {
             let customer = Int(rowCustomers[row])
-            // Movie in the high half, weight's bits in the low half: sorting orders by movie.
-            pairs[position[customer]] = UInt64(rowMovies[row]) << 32 | UInt64(rowWeights[row].bitPattern)
+            ratedMovies[position[customer]] = rowMovies[row]
+            ratedWeights[position[customer]] = rowWeights[row]
             position[customer] += 1
         }
-        var ratedOffsets = [Int](repeating: 0, count: customerCount + 1)
-        var ratedMovies: [UInt32] = []
-        var ratedWeights: [Float] = []
-        ratedMovies.reserveCapacity(pairs.count)
-        ratedWeights.reserveCapacity(pairs.count)
+        var pairs: [UInt64] = []
+        var written = 0
+        var positive = 0
         for customer in 0..<customerCount {
-            pairs[offsets[customer]..<offsets[customer + 1]].sort()
-            for index in offsets[customer]..<offsets[customer + 1] {
-                let movie = UInt32(pairs[index] >> 32)
-                let weight = Float(bitPattern: UInt32(truncatingIfNeeded: pairs[index]))
-                if ratedMovies.count > ratedOffsets[customer], ratedMovies[ratedMovies.count - 1] == movie {
-                    ratedWeights[ratedWeights.count - 1] = max(ratedWeights[ratedWeights.count - 1], weight)
+            let range = ratedOffsets[customer]..<ratedOffsets[customer + 1]
+            // Movie in the high half, weight's bits in the low half: sorting orders by movie.
+            pairs.removeAll(keepingCapacity: true)
+            for index in range { pairs.append(UInt64(ratedMovies[index]) << 32 | UInt64(ratedWeights[index].bitPattern)) }
+            pairs.sort()
+            ratedOffsets[customer] = written
+            for pair in pairs {
+                let movie = UInt32(pair >> 32)
+                let weight = Float(bitPattern: UInt32(truncatingIfNeeded: pair))
+                if written > ratedOffsets[customer], ratedMovies[written - 1] == movie {
+                    ratedWeights[written - 1] = max(ratedWeights[written - 1], weight)
                 } else {
-                    ratedMovies.append(movie)
-                    ratedWeights.append(weight)
+                    ratedMovies[written] = movie
+                    ratedWeights[written] = weight
+                    written += 1
                 }
             }
-            ratedOffsets[customer + 1] = ratedMovies.count
+            for index in ratedOffsets[customer]..<written where ratedWeights[index] > 0 { positive += 1 }
         }
+        ratedOffsets[customerCount] = written
+        ratedMovies.removeLast(ratedMovies.count - written)
+        ratedWeights.removeLast(ratedWeights.count - written)
         var rowOffsets = [Int](repeating: 0, count: customerCount + 1)
         var movies: [UInt32] = []
         var weights: [Float] = []
+        movies.reserveCapacity(positive)
+        weights.reserveCapacity(positive)
         for customer in 0..<customerCount {
             for index in ratedOffsets[customer]..<ratedOffsets[customer + 1] where ratedWeights[index] > 0 {
                 movies.append(ratedMovies[index])
