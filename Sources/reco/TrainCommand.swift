@@ -38,6 +38,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "How the ranker's validation split is carved from training: random or time.")
     var validationSplit: ValidationSplitKind = .random
 
+    @Flag(help: "Fit the (single) ranker candidate without measuring it on a validation split first.")
+    var noRankerValidation = false
+
     @Option(help: "Leave EASE out above this many movies (it needs movies² floats of memory).")
     var easeMaxMovies = 20_000
 
@@ -73,7 +76,7 @@ struct TrainCommand: ParsableCommand {
                 logger.notice("EASE left out: more movies than --ease-max-movies", metadata: ["train.movies": "\(dataset.movieCount)"])
             }
             job.rankers = kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) }
-            job.rankerValidation = validationSplit.split(seed: training.seed &+ 1)
+            job.rankerValidation = noRankerValidation && kinds.count == 1 ? nil : validationSplit.split(seed: training.seed &+ 1)
         }
         logger.info("training", metadata: [
             "train.ratings": "\(dataset.count)", "train.customers": "\(dataset.customerCount)", "train.movies": "\(dataset.movieCount)",

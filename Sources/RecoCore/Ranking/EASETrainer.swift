@@ -20,18 +20,28 @@ public enum EASETrainer {
         for i in 0..<n { gram[i * stride + i] += l2 }
 
         openblas_set_num_threads(Int32(threads))
-        // Row-major lower triangle: row i holds columns 0...i.
-        let factorInfo = LAPACKE_spotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), &gram, Int32(stride))
+        // Our row-major lower triangle (row i holds columns 0...i) is LAPACK's column-major upper
+        // triangle: handing it over as such spares LAPACKE a transposed copy of movies² floats.
+        let factorInfo = LAPACKE_spotrf(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride))
         guard factorInfo == 0 else {
             throw .invalidParameter("EASE: the Gram matrix is not positive definite (LAPACK info \(factorInfo)); raise λ")
         }
-        let inverseInfo = LAPACKE_spotri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), &gram, Int32(stride))
+        let inverseInfo = LAPACKE_spotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride))
         guard inverseInfo == 0 else { throw .invalidParameter("EASE: the inverse failed (LAPACK info \(inverseInfo))") }
 
         // P is symmetric and only its lower triangle is set: mirror it, then scale column j by
         // −1/P[j][j] and clear the diagonal.
-        for i in 0..<n {
-            for j in 0..<i { gram[j * stride + i] = gram[i * stride + j] }
+        gram.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            // In 64 × 64 tiles: a plain column-wise pass would miss the cache on every write.
+            let tile = 64
+            for rowStart in Swift.stride(from: 0, to: n, by: tile) {
+                for columnStart in Swift.stride(from: 0, through: rowStart, by: tile) {
+                    for i in rowStart..<min(rowStart + tile, n) {
+                        for j in columnStart..<min(columnStart + tile, i) { base[j * stride + i] = base[i * stride + j] }
+                    }
+                }
+            }
         }
         let inverseDiagonal = (0..<n).map { j in -1 / gram[j * stride + j] }
         gram.withUnsafeMutableBufferPointer { buffer in

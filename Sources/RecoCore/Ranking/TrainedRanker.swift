@@ -12,6 +12,8 @@ public struct TrainedRanker: Sendable {
     public let movieRows: [Float]
     /// iALS: customer factors (customers × stride); EASE: empty (it scores from the history).
     public let customerFactors: [Float]
+    /// EASE: the popularity prior each score starts from (`RankerScoring.prior`); empty for iALS.
+    public let prior: [Float]
     public let seconds: Double
 
     public static func train(_ matrix: InteractionMatrix, parameters: RankerParameters,
@@ -21,14 +23,16 @@ public struct TrainedRanker: Sendable {
         switch parameters.kind {
         case .ease:
             let rows = try EASETrainer.train(matrix, l2: parameters.l2, threads: parameters.threads)
+            let stride = EASETrainer.rowStride(matrix.movieCount)
+            let prior = matrix.ratingCounts().withUnsafeBufferPointer { RankerScoring.prior(popularity: $0, stride: stride) }
             return TrainedRanker(parameters: parameters, customerCount: matrix.customerCount, movieCount: matrix.movieCount,
-                                 stride: EASETrainer.rowStride(matrix.movieCount), movieRows: rows, customerFactors: [],
+                                 stride: stride, movieRows: rows, customerFactors: [], prior: prior,
                                  seconds: (ContinuousClock.now - started).seconds)
         case .ials:
             let factors = try ALSTrainer(parameters: parameters).train(matrix, observe: observe)
             return TrainedRanker(parameters: parameters, customerCount: matrix.customerCount, movieCount: matrix.movieCount,
                                  stride: factors.stride, movieRows: factors.movieFactors, customerFactors: factors.customerFactors,
-                                 seconds: (ContinuousClock.now - started).seconds)
+                                 prior: [], seconds: (ContinuousClock.now - started).seconds)
         }
     }
 
@@ -43,7 +47,7 @@ public struct TrainedRanker: Sendable {
                 let range = matrix.row(customer)
                 matrix.movies.withUnsafeBufferPointer { movies in
                     matrix.weights.withUnsafeBufferPointer { weights in
-                        RankerScoring.itemItem(rows: rows.baseAddress!, stride: stride,
+                        RankerScoring.itemItem(rows: rows.baseAddress!, stride: stride, prior: prior,
                                                history: UnsafeBufferPointer(rebasing: movies[range]),
                                                weights: UnsafeBufferPointer(rebasing: weights[range]), into: scores)
                     }

@@ -7,6 +7,8 @@
 public struct Recommender: Sendable {
     public let model: RecoModel
     public static let maximumLimit = 1_000
+    /// EASE's popularity prior, computed once per model.
+    private let prior: [Float]
 
     /// What chooses and orders the movies.
     public enum Ordering: String, Sendable, CaseIterable {
@@ -18,6 +20,11 @@ public struct Recommender: Sendable {
 
     public init(model: RecoModel) {
         self.model = model
+        if model.ranker == .ease, let popularity = model.popularity {
+            prior = RankerScoring.prior(popularity: popularity, stride: model.rankerStride)
+        } else {
+            prior = []
+        }
     }
 
     /// The `limit` best movies for a customer. Already rated movies are left out when
@@ -92,7 +99,7 @@ public struct Recommender: Sendable {
             let history = model.ratedMovies(customer: customer)
             guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
             // Indices come from the file: a movie index out of range is skipped, never read.
-            scores.update(repeating: 0, count: model.rankerStride)
+            prior.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: model.rankerStride) }
             for index in history.indices where weights[index] > 0 && Int(history[index]) < model.movieCount {
                 VectorMath.axpy(weights[index], base + Int(history[index]) * model.rankerStride, scores, count: model.rankerStride)
             }
