@@ -8,7 +8,7 @@ import json
 import sys
 
 def number(value):
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 rows = [json.loads(line) for line in sys.stdin if line.strip()]

@@ -7,6 +7,7 @@ usage: libmf_train.py SPLIT_DIR [--factors 100] [--epochs 20] [--threads 2]
 """
 import argparse
 import contextlib
+import warnings
 import io
 import json
 import os
@@ -21,7 +22,9 @@ parser.add_argument("--epochs", type=int, default=20)
 parser.add_argument("--threads", type=int, default=2)
 args = parser.parse_args()
 
-with contextlib.redirect_stdout(io.StringIO()):  # the bindings print where they found the library
+# The bindings print where they found the library and trip Python's literal-comparison warning.
+warnings.filterwarnings("ignore", category=SyntaxWarning)
+with contextlib.redirect_stdout(io.StringIO()):
     from libmf import mf
 
 
@@ -47,7 +50,8 @@ engine = mf.MF(k=args.factors, nr_iters=args.epochs, nr_threads=args.threads, la
 start = time.monotonic()
 engine.fit(triples)
 fit_seconds = time.monotonic() - start
-predicted = engine.predict(np.column_stack([test_u[known], test_v[known]]).astype(np.float32))
+# The bindings' predict reads X column-major (all rows first, then all columns).
+predicted = engine.predict(np.asfortranarray(np.column_stack([test_u[known], test_v[known]]).astype(np.float32)))
 predicted = np.clip(predicted, 1, 5)
 rmse = float(np.sqrt(np.mean((predicted - test_stars[known]) ** 2)))
 print(json.dumps({"fit_seconds": fit_seconds, "rmse": rmse, "train": int(len(train_stars)), "test": int(known.sum())}))

@@ -45,9 +45,7 @@ public struct InteractionMatrix: Sendable {
         self.movieCount = movieCount
         // Counting sort by customer, then each row sorted by movie and its repeats merged, in
         // place: no copy of all ratings is held beside the result.
-        var ratedOffsets = [Int](repeating: 0, count: customerCount + 1)
-        for customer in rowCustomers { ratedOffsets[Int(customer) + 1] += 1 }
-        for index in 0..<customerCount { ratedOffsets[index + 1] += ratedOffsets[index] }
+        var ratedOffsets = Self.offsets(counting: rowCustomers, keys: customerCount)
         var position = ratedOffsets
         var ratedMovies = [UInt32](repeating: 0, count: rowCustomers.count)
         var ratedWeights = [Float](repeating: 0, count: rowCustomers.count)
@@ -95,9 +93,7 @@ public struct InteractionMatrix: Sendable {
             }
             rowOffsets[customer + 1] = movies.count
         }
-        var columnOffsets = [Int](repeating: 0, count: movieCount + 1)
-        for movie in movies { columnOffsets[Int(movie) + 1] += 1 }
-        for index in 0..<movieCount { columnOffsets[index + 1] += columnOffsets[index] }
+        let columnOffsets = Self.offsets(counting: movies, keys: movieCount)
         var columnPosition = columnOffsets
         var customers = [UInt32](repeating: 0, count: movies.count)
         var columnWeights = [Float](repeating: 0, count: movies.count)
@@ -118,6 +114,15 @@ public struct InteractionMatrix: Sendable {
         self.ratedOffsets = ratedOffsets
         self.ratedMovies = ratedMovies
         self.ratedWeights = ratedWeights
+    }
+
+    /// Compressed-row offsets for entries keyed by `values`: key k's entries go to
+    /// `offsets[k]..<offsets[k + 1]`.
+    private static func offsets(counting values: [UInt32], keys: Int) -> [Int] {
+        var offsets = [Int](repeating: 0, count: keys + 1)
+        for value in values { offsets[Int(value) + 1] += 1 }
+        for index in 0..<keys { offsets[index + 1] += offsets[index] }
+        return offsets
     }
 
     /// Interactions with a positive weight.

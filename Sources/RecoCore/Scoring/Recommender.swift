@@ -9,6 +9,8 @@ public struct Recommender: Sendable {
     public static let maximumLimit = 1_000
     /// EASE's popularity prior, computed once per model.
     private let prior: [Float]
+    /// iALS movie factor norms for cosine similarity, computed once per model.
+    private let rankerNorms: [Float]
 
     /// What chooses and orders the movies.
     public enum Ordering: String, Sendable, CaseIterable {
@@ -24,6 +26,11 @@ public struct Recommender: Sendable {
             prior = RankerScoring.prior(popularity: popularity, stride: model.rankerStride)
         } else {
             prior = []
+        }
+        if model.ranker == .ials, let rows = model.rankerMovieRows.baseAddress {
+            rankerNorms = (0..<model.movieCount).map { VectorMath.squaredNorm(rows + $0 * model.rankerStride, count: model.rankerStride).squareRoot() }
+        } else {
+            rankerNorms = []
         }
     }
 
@@ -79,7 +86,9 @@ public struct Recommender: Sendable {
             for movie in 0..<movieCount where movie != target { selector.consider(row[movie], movie: movie) }
         case .ials:
             guard let rows = model.rankerMovieRows.baseAddress else { return [] }
-            cosine(rows, stride: model.rankerStride, target: target, norms: nil, into: &selector)
+            rankerNorms.withUnsafeBufferPointer { norms in
+                cosine(rows, stride: model.rankerStride, target: target, norms: norms, into: &selector)
+            }
         case nil:
             guard let rows = model.movieFactors.baseAddress else { return [] }
             cosine(rows, stride: model.stride, target: target, norms: model.movieNorms, into: &selector)
@@ -136,7 +145,7 @@ public struct Recommender: Sendable {
 
     /// Considers every movie not in `rated` (ascending dense indices).
     @inline(__always)
-    private func select(_ scores: UnsafeMutablePointer<Float>, rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
+    private func select(_ scores: UnsafePointer<Float>, rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
         var nextRated = 0
         for movie in 0..<model.movieCount {
             if nextRated < rated.count {
@@ -162,19 +171,16 @@ public struct Recommender: Sendable {
     private func popular(_ customerId: UInt32, customer: Int?, rated: UnsafeBufferPointer<UInt32>, limit: Int) -> Recommendation {
         var selector = TopNSelector(capacity: limit)
         if let popularity = model.popularity, let base = popularity.baseAddress {
-            select(UnsafeMutablePointer(mutating: base), rated: rated, into: &selector)
+            select(base, rated: rated, into: &selector)
         }
         return makeRecommendation(customerId, customer: customer, coldStart: customer == nil, selector, rankedBy: "popularity")
     }
 
-    private func cosine(_ rows: UnsafePointer<Float>, stride: Int, target: Int, norms: UnsafeBufferPointer<Float>?, into selector: inout TopNSelector) {
-        func norm(_ movie: Int) -> Float {
-            norms?[movie] ?? VectorMath.squaredNorm(rows + movie * stride, count: stride).squareRoot()
-        }
+    private func cosine(_ rows: UnsafePointer<Float>, stride: Int, target: Int, norms: UnsafeBufferPointer<Float>, into selector: inout TopNSelector) {
         let targetRow = rows + target * stride
-        let targetNorm = norm(target)
+        let targetNorm = norms[target]
         for movie in 0..<model.movieCount where movie != target {
-            let denominator = targetNorm * norm(movie)
+            let denominator = targetNorm * norms[movie]
             let similarity = denominator > 0 ? VectorMath.dot(targetRow, rows + movie * stride, count: stride) / denominator : 0
             selector.consider(similarity, movie: movie)
         }
