@@ -55,7 +55,7 @@ struct TuneCommand: ParsableCommand {
     var alsFactorsGrid: ListOption<Int> = ListOption([])
 
     @Option(help: "Feedback weightings to try: zero-at-full-at stars (2-4: weight 0 at 2★, 1 from 4★) or none (every rating 1).")
-    var feedbackGrid: ListOption<FeedbackGridValue> = ListOption([FeedbackGridValue(argument: "2-4")!, FeedbackGridValue(argument: "3-4")!, FeedbackGridValue(argument: "none")!])
+    var feedbackGrid: ListOption<FeedbackGridValue> = ListOption(["2-4", "2-5", "3-4", "none"].compactMap(FeedbackGridValue.init(argument:)))
 
     @Flag(help: "With a ranking metric: leave the SVD out of the final test table.")
     var noSvd = false
