@@ -46,20 +46,27 @@ public struct Recommender: Sendable {
         let rated = excludeRated ? model.ratedMovies(customer: customer) : UnsafeBufferPointer(start: nil, count: 0)
         var selector = TopNSelector(capacity: limit)
         let rankedBy: String
-        if useRanker, let kind = model.ranker {
+        switch useRanker ? model.ranker : nil {
+        case .ease:
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(model.rankerStride, model.movieCount))
             defer { scores.deallocate() }
-            guard rankerScores(customer: customer, kind: kind, into: scores) else {
+            guard easeScores(customer: customer, into: scores) else {
                 // A customer whose ratings carry no positive weight (all low stars): the popular list.
                 return popular(customerId, customer: customer, rated: rated, limit: limit)
             }
             select(scores, rated: rated, into: &selector)
-            rankedBy = kind.rawValue
-        } else {
-            let scores = UnsafeMutablePointer<Float>.allocate(capacity: model.movieCount)
-            defer { scores.deallocate() }
-            svdRankingScores(customer: customer, into: scores)
-            select(scores, rated: rated, into: &selector)
+            rankedBy = RankerKind.ease.rawValue
+        case .ials:
+            guard let movies = model.rankerMovieRows.baseAddress, let own = model.rankerCustomerFactors.baseAddress else {
+                return popular(customerId, customer: customer, rated: rated, limit: limit)
+            }
+            selectByDot(own + customer * model.rankerStride, movies, stride: model.rankerStride, bias: nil, rated: rated, into: &selector)
+            rankedBy = RankerKind.ials.rawValue
+        case nil:
+            // b_i + q_i·p_u: the SVD's order (μ and b_u are the same for every movie).
+            if let movies = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress {
+                selectByDot(own + customer * model.stride, movies, stride: model.stride, bias: model.movieBias, rated: rated, into: &selector)
+            }
             rankedBy = Ordering.svd.rawValue
         }
         return makeRecommendation(customerId, customer: customer, coldStart: false, selector, rankedBy: rankedBy)
@@ -99,36 +106,45 @@ public struct Recommender: Sendable {
 
     // MARK: Scoring
 
-    /// Fills the ranker's score of every movie; false when the customer has no positive history.
-    private func rankerScores(customer: Int, kind: RankerKind, into scores: UnsafeMutablePointer<Float>) -> Bool {
-        let rows = model.rankerMovieRows
-        guard let base = rows.baseAddress else { return false }
-        switch kind {
-        case .ease:
-            let history = model.ratedMovies(customer: customer)
-            guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
-            // Indices come from the file: a movie index out of range is skipped, never read.
-            prior.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: model.rankerStride) }
-            for index in history.indices where weights[index] > 0 && Int(history[index]) < model.movieCount {
-                VectorMath.axpy(weights[index], base + Int(history[index]) * model.rankerStride, scores, count: model.rankerStride)
-            }
-            return true
-        case .ials:
-            guard let own = model.rankerCustomerFactors.baseAddress else { return false }
-            RankerScoring.factors(customer: own + customer * model.rankerStride, movies: base, movieCount: model.movieCount,
-                                  stride: model.rankerStride, into: scores)
-            return true
+    /// Fills EASE's score of every movie; false when the customer has no positive history.
+    private func easeScores(customer: Int, into scores: UnsafeMutablePointer<Float>) -> Bool {
+        guard let base = model.rankerMovieRows.baseAddress else { return false }
+        let history = model.ratedMovies(customer: customer)
+        guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
+        prior.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: model.rankerStride) }
+        // Indices come from the file: a movie index out of range is skipped, never read.
+        for index in history.indices where weights[index] > 0 && Int(history[index]) < model.movieCount {
+            VectorMath.axpy(weights[index], base + Int(history[index]) * model.rankerStride, scores, count: model.rankerStride)
         }
+        return true
     }
 
-    /// b_i + q_i·p_u: the SVD's order (μ and b_u are the same for every movie).
-    private func svdRankingScores(customer: Int, into scores: UnsafeMutablePointer<Float>) {
-        let movieBias = model.movieBias
-        let stride = model.stride
-        guard let factors = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress else { return }
-        let customerRow = own + customer * stride
-        for movie in 0..<model.movieCount {
-            scores[movie] = movieBias[movie] + VectorMath.dot(customerRow, factors + movie * stride, count: stride)
+    /// Factor models in one pass: each movie not in `rated` is scored (bias + x·y) and offered
+    /// to the selector at once, with no score buffer.
+    @inline(__always)
+    private func selectByDot(_ customer: UnsafePointer<Float>, _ movies: UnsafePointer<Float>, stride: Int, bias: UnsafeBufferPointer<Float>?,
+                             rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
+        var nextRated = 0
+        func offer(_ score: Float, _ movie: Int) {
+            if nextRated < rated.count {
+                while nextRated < rated.count && Int(rated[nextRated]) < movie { nextRated += 1 }
+                if nextRated < rated.count && Int(rated[nextRated]) == movie { return }
+            }
+            let total = (bias?[movie] ?? 0) + score
+            if total >= selector.threshold { selector.consider(total, movie: movie) }
+        }
+        // Four movies at a time: their dot products run as independent chains.
+        let count = model.movieCount
+        var movie = 0
+        while movie + 4 <= count {
+            let row = movies + movie * stride
+            let scores = VectorMath.dot4(customer, row, row + stride, row + 2 * stride, row + 3 * stride, count: stride)
+            for lane in 0..<4 { offer(scores[lane], movie + lane) }
+            movie += 4
+        }
+        while movie < count {
+            offer(VectorMath.dot(customer, movies + movie * stride, count: stride), movie)
+            movie += 1
         }
     }
 
