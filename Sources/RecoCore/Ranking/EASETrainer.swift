@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Dispatch
+import Synchronization
 
 /// Trains EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", 2019):
 /// B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹ and a zero diagonal, where X holds the
@@ -19,14 +20,22 @@ public enum EASETrainer {
         accumulateGram(matrix, into: &gram, stride: stride, threads: threads)
         for i in 0..<n { gram[i * stride + i] += l2 }
 
-        openblas_set_num_threads(Int32(threads))
-        // Our row-major lower triangle (row i holds columns 0...i) is LAPACK's column-major upper
-        // triangle: handing it over as such spares LAPACKE a transposed copy of movies² floats.
-        let factorInfo = LAPACKE_spotrf(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride))
+        // OpenBLAS's thread pool is one per process: two factorisations at once (parallel tests,
+        // two tuning runs in one process) would make its threads spin against each other, so the
+        // LAPACK calls take turns.
+        let (factorInfo, inverseInfo) = lapackTurn.withLock { _ -> (Int32, Int32) in
+            // Below a few thousand movies the factorisation takes milliseconds and OpenBLAS's
+            // extra threads would only spin; above, every thread helps.
+            openblas_set_num_threads(Int32(n >= 2_048 ? max(1, threads) : 1))
+            // Our row-major lower triangle (row i holds columns 0...i) is LAPACK's column-major
+            // upper triangle: handing it over as such spares LAPACKE a transposed copy of movies² floats.
+            let factorInfo = LAPACKE_spotrf(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride))
+            guard factorInfo == 0 else { return (factorInfo, 0) }
+            return (0, LAPACKE_spotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride)))
+        }
         guard factorInfo == 0 else {
             throw .invalidParameter("EASE: the Gram matrix is not positive definite (LAPACK info \(factorInfo)); raise λ")
         }
-        let inverseInfo = LAPACKE_spotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &gram, Int32(stride))
         guard inverseInfo == 0 else { throw .invalidParameter("EASE: the inverse failed (LAPACK info \(inverseInfo))") }
 
         // P is symmetric and only its lower triangle is set: mirror it, then scale column j by
@@ -57,6 +66,8 @@ public enum EASETrainer {
         }
         return gram
     }
+
+    private static let lapackTurn = Mutex(())
 
     public static func rowStride(_ movieCount: Int) -> Int { (movieCount + 7) / 8 * 8 }
 

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func deterministicForASeedWhateverTheThreads() throws {
-        let dataset = try SyntheticRatings.make(customers: 1_000, movies: 100, ratings: 9_000)
+        let dataset = try SyntheticRatings.make(customers: 600, movies: 80, ratings: 5_000)
         let matrix = InteractionMatrix(TrainingRatings(dataset), weighting: FeedbackWeighting())
         let one = try ALSTrainer(parameters: parameters(threads: 1)).train(matrix)
         let three = try ALSTrainer(parameters: parameters(threads: 3)).train(matrix)
@@ -26,7 +26,7 @@ import Testing
     @Test func foldInMatchesTheExactSolveForOneCustomer() throws {
         var exact = parameters()
         exact.conjugateGradientSteps = 32
-        let dataset = try SyntheticRatings.make(customers: 1_000, movies: 100, ratings: 9_000)
+        let dataset = try SyntheticRatings.make(customers: 600, movies: 80, ratings: 5_000)
         let matrix = InteractionMatrix(TrainingRatings(dataset), weighting: FeedbackWeighting())
         let trainer = ALSTrainer(parameters: exact)
         let factors = try trainer.train(matrix)

@@ -7,7 +7,7 @@ import Testing
     let directory = TemporaryDirectory()
 
     private func train(_ kind: RankerKind?, version: UInt32 = ModelFileLayout.formatVersion) throws -> (RecoModel, TrainingJob.Outcome, RatingsDataset) {
-        let dataset = try SyntheticRatings.make(customers: 800, movies: 150, ratings: 15_000)
+        let dataset = try SyntheticRatings.make(customers: 500, movies: 100, ratings: 6_000)
         var svd = TrainingParameters()
         svd.factors = 8
         svd.epochs = 3

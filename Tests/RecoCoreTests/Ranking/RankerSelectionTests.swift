@@ -13,7 +13,7 @@ import Testing
     /// The test part never reaches the selection: scrambling every held-out rating changes no
     /// validation figure and no choice.
     @Test func tuningNeverSeesTheTestPart() throws {
-        let dataset = try SyntheticRatings.make(customers: 1_500, movies: 200, ratings: 30_000)
+        let dataset = try SyntheticRatings.make(customers: 600, movies: 100, ratings: 6_000)
         let split = RankingSplit.fraction(0.2, seed: 9).split(Array(0..<dataset.count), of: dataset)
         var scrambled = dataset
         for row in split.test {
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func picksTheCandidateWithTheBestMetric() throws {
-        let dataset = try SyntheticRatings.make(customers: 1_500, movies: 200, ratings: 30_000)
+        let dataset = try SyntheticRatings.make(customers: 600, movies: 100, ratings: 6_000)
         var selection = RankerSelection(candidates: candidates(), validation: .fraction(0.2, seed: 10))
         selection.repeats = 2
         let outcome = try selection.run(dataset, training: Array(0..<dataset.count))

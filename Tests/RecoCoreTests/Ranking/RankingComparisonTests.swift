@@ -11,8 +11,8 @@ import Testing
         comparison.includeRandom = true
         comparison.threads = 2
         var ials = RankerParameters(kind: .ials)
-        ials.factors = 16
-        ials.iterations = 8
+        ials.factors = 8
+        ials.iterations = 5
         comparison.rankers = [RankerParameters(kind: .ease), ials]
         let rows = try comparison.run(dataset, training: split.train, test: TrainingRatings(dataset, rows: split.test))
         let ndcg = Dictionary(uniqueKeysWithValues: rows.map { ($0.model, $0.metrics.ndcg) })

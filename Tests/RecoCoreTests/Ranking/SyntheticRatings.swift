@@ -2,7 +2,7 @@
 
 /// A synthetic data set made by `reco synth`'s generator and read back, for ranking tests.
 enum SyntheticRatings {
-    static func make(customers: Int = 3_000, movies: Int = 300, ratings: Int = 90_000, seed: UInt64 = 11,
+    static func make(customers: Int = 1_000, movies: Int = 150, ratings: Int = 15_000, seed: UInt64 = 11,
                      selectionStrength: Double = 1.5) throws -> RatingsDataset {
         var config = SyntheticDataConfig()
         config.customers = customers
