@@ -2,7 +2,7 @@
 import Testing
 
 @Suite struct ALSTrainerTests {
-    private func parameters(threads: Int = 1) -> RankerParameters {
+    private static func parameters(threads: Int = 1) -> RankerParameters {
         var parameters = RankerParameters(kind: .ials)
         parameters.factors = 8
         parameters.iterations = 6
@@ -11,11 +11,12 @@ import Testing
         return parameters
     }
 
-    @Test func deterministicForASeedWhateverTheThreads() throws {
+    @Test func deterministicForASeedWhateverTheThreads() async throws {
         let dataset = try SyntheticRatings.make(customers: 600, movies: 80, ratings: 5_000)
         let matrix = InteractionMatrix(TrainingRatings(dataset), weighting: FeedbackWeighting())
-        let one = try ALSTrainer(parameters: parameters(threads: 1)).train(matrix)
-        let three = try ALSTrainer(parameters: parameters(threads: 3)).train(matrix)
+        let (one, three) = try await offPool {
+            (try ALSTrainer(parameters: Self.parameters(threads: 1)).train(matrix), try ALSTrainer(parameters: Self.parameters(threads: 3)).train(matrix))
+        }
         #expect(one.customerFactors == three.customerFactors)
         #expect(one.movieFactors == three.movieFactors)
         #expect(one.customerFactors.allSatisfy { $0.isFinite })
@@ -23,13 +24,13 @@ import Testing
 
     /// Fold-in with the movie factors fixed is the same solve training makes for that row, so it
     /// must land on the exact least-squares solution once CG has enough steps.
-    @Test func foldInMatchesTheExactSolveForOneCustomer() throws {
-        var exact = parameters()
+    @Test func foldInMatchesTheExactSolveForOneCustomer() async throws {
+        var exact = Self.parameters()
         exact.conjugateGradientSteps = 32
         let dataset = try SyntheticRatings.make(customers: 600, movies: 80, ratings: 5_000)
         let matrix = InteractionMatrix(TrainingRatings(dataset), weighting: FeedbackWeighting())
         let trainer = ALSTrainer(parameters: exact)
-        let factors = try trainer.train(matrix)
+        let factors = try await offPool { try trainer.train(matrix) }
         let stride = factors.stride
         let gram = trainer.gramian(factors.movieFactors, count: matrix.movieCount, stride: stride)
         let customer = 3

@@ -6,7 +6,12 @@ import Testing
 @Suite struct RankerModelFileTests {
     let directory = TemporaryDirectory()
 
-    private func train(_ kind: RankerKind?, version: UInt32 = ModelFileLayout.formatVersion) throws -> (RecoModel, TrainingJob.Outcome, RatingsDataset) {
+    private func train(_ kind: RankerKind?, version: UInt32 = ModelFileLayout.formatVersion) async throws -> (RecoModel, TrainingJob.Outcome, RatingsDataset) {
+        let folder = directory.path
+        return try await offPool { try Self.train(kind, version: version, in: folder) }
+    }
+
+    private static func train(_ kind: RankerKind?, version: UInt32, in folder: String) throws -> (RecoModel, TrainingJob.Outcome, RatingsDataset) {
         let dataset = try SyntheticRatings.make(customers: 500, movies: 100, ratings: 6_000)
         var svd = TrainingParameters()
         svd.factors = 8
@@ -20,7 +25,7 @@ import Testing
             job.rankerValidation = .fraction(0.2, seed: 1)
         }
         let outcome = try job.run()
-        let path = directory.path + "/\(kind?.rawValue ?? "svd")-v\(version).recomodel"
+        let path = folder + "/\(kind?.rawValue ?? "svd")-v\(version).recomodel"
         if version == ModelFileLayout.formatVersion {
             try job.write(outcome, to: path)
         } else {
@@ -35,8 +40,8 @@ import Testing
     }
 
     @Test(arguments: [RankerKind.ease, .ials])
-    func servedOrderIsTheRankersAndScoresAreSVDStars(kind: RankerKind) throws {
-        let (model, outcome, dataset) = try train(kind)
+    func servedOrderIsTheRankersAndScoresAreSVDStars(kind: RankerKind) async throws {
+        let (model, outcome, dataset) = try await train(kind)
         #expect(model.ranker == kind)
         #expect(model.metadata.ranker?.parameters.kind == kind)
         #expect(model.metadata.ranker?.validation != nil)
@@ -72,8 +77,8 @@ import Testing
         #expect(similar.count == 5)
     }
 
-    @Test func versionOneFilesStillLoadAndRankBySVD() throws {
-        let (model, outcome, dataset) = try train(nil, version: 1)
+    @Test func versionOneFilesStillLoadAndRankBySVD() async throws {
+        let (model, outcome, dataset) = try await train(nil, version: 1)
         #expect(model.formatVersion == 1)
         #expect(model.ranker == nil)
         let served = Recommender(model: model).recommend(customerId: dataset.customerIds[2], limit: 10)
@@ -85,8 +90,8 @@ import Testing
     }
 
     /// A header claiming 2^61 customers (with a recomputed checksum) is refused, never trusted.
-    @Test func craftedCountsAreRefused() throws {
-        let (model, _, _) = try train(.ease)
+    @Test func craftedCountsAreRefused() async throws {
+        let (model, _, _) = try await train(.ease)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model.path)))
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: (UInt64(1) << 61).littleEndian, toByteOffset: 16, as: UInt64.self) }
         let body = bytes.count - 8
