@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reco", targets: ["reco"]),
-        .executable(name: "reco-api", targets: ["reco-api"]),
+        .executable(name: "reco-api", targets: ["RecoAPI"]),
         .executable(name: "producer", targets: ["producer"]),
         .executable(name: "consumer", targets: ["consumer"]),
         .executable(name: "dagrun", targets: ["dagrun"]),
@@ -52,39 +52,51 @@ let package = Package(
         // libpq behind Swift types: connection, bound queries, migrations, the recommendations table.
         .target(
             name: "RecoStore",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CLibPQ", "RecoCore", .product(name: "Logging", package: "swift-log")]),
 
         // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
         .target(
             name: "RecoKafka",
             dependencies: ["CRdKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
 
+        // What every executable's command line shares: --log-level and its bootstrap, durations in seconds.
+        .target(
+            name: "CommandOptions",
+            dependencies: [
+                "RecoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // What the stream services share: option groups, the consumer-group loop as a Service,
+        // the service group, recommendation sources, the webhook client and the metrics endpoint.
+        .target(
+            name: "StreamKit",
+            dependencies: [
+                "CommandOptions", "RecoCore", "RecoKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
         // Executables stay thin: parse options, wire, run.
         .executableTarget(
             name: "reco",
             dependencies: [
-                "RecoCore", "RecoKafka",
+                "CommandOptions", "RecoCore", "RecoKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
-            name: "producer",
+            name: "RecoAPI",
             dependencies: [
-                "StreamMetrics",
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                "RecoCore", "RecoKafka",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]),
-
-        .executableTarget(
-            name: "reco-api",
-            dependencies: [
-                "RecoCore",
+                "CommandOptions", "RecoCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,40 +104,24 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/reco-api"),
-
+            ]),
         .executableTarget(
-            name: "consumer",
+            name: "producer",
             dependencies: [
-                "StreamMetrics", "StreamSupport",
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                "RecoCore", "RecoKafka", "RecoStore",
+                "CommandOptions", "RecoCore", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]),
-
-        // What the stream services share: recommendation sources, the webhook client.
-        .target(
-            name: "StreamSupport",
-            dependencies: [
-                "RecoCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]),
-        .target(
-            name: "StreamMetrics",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "consumer",
+            dependencies: [
+                "CommandOptions", "RecoCore", "RecoKafka", "RecoStore", "StreamKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // The raw-event archive: Kafka Connect S3 sink's layout and rotation, directory and S3 targets.
         .target(
@@ -140,32 +136,30 @@ let package = Package(
         .executableTarget(
             name: "archiver",
             dependencies: [
-                "RecoArchive", "RecoCore", "RecoKafka", "StreamSupport",
+                "CommandOptions", "RecoArchive", "RecoCore", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "notifier",
             dependencies: [
-                "RecoCore", "RecoKafka", "StreamSupport",
+                "CommandOptions", "RecoCore", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "dashboard",
             dependencies: [
-                "RecoCore", "RecoStore",
+                "CommandOptions", "RecoCore", "RecoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .target(
-            name: "DagRun",
+            name: "DagEngine",
             dependencies: [
+                "RecoCore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,49 +167,59 @@ let package = Package(
         .executableTarget(
             name: "dagrun",
             dependencies: [
-                "DagRun",
+                "CommandOptions", "DagEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DagRunTests", dependencies: ["DagRun", "RecoCore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore"]),
-        .testTarget(
-            name: "ConsumerTests",
-            dependencies: ["consumer", "RecoKafka", "RecoStore", "RecoCore", "StreamMetrics", "StreamSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
+        // Helpers every test target shares: test servers' settings, a small model, an in-memory sink, a hook server.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RecoCore", "RecoStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"),
+
+        // Unit tests: no database, no child processes, no browser (Kafka's mock cluster runs in process).
+        .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore", "TestSupport"]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "StreamKitTests", dependencies: ["StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "TestSupport"]),
+        .testTarget(name: "ConsumerTests", dependencies: ["consumer", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport"]),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: ["notifier", "StreamKit", "RecoCore", "RecoKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ProducerTests",
             dependencies: [
-                "producer", "RecoKafka", "RecoCore",
+                "producer", "RecoKafka", "RecoCore", "StreamKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RecoAPITests",
             dependencies: [
-                "reco-api", "RecoCore",
+                "RecoAPI", "RecoCore", "StreamKit", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "ArchiveTests",
             dependencies: ["RecoArchive", "RecoCore", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "DagEngineTests", dependencies: ["DagEngine", "RecoCore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
+
+        // Integration tests: the real PostgreSQL, moto's S3, the built executables as processes, headless Chromium.
         .testTarget(
-            name: "NotifierTests",
+            name: "IntegrationTests",
             dependencies: [
-                "notifier", "StreamSupport", "RecoCore", "RecoKafka",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
-        .testTarget(
-            name: "DashboardTests",
-            dependencies: [
-                "dashboard", "RecoStore", "RecoCore",
+                "consumer", "dashboard", "RecoArchive", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,8 +5,3 @@ enum CString {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-/// An `rd_kafka_t` pointer handed to a thread; the handle that owns it outlives the thread.
-struct SendableClientPointer: @unchecked Sendable {
-    let pointer: OpaquePointer
-}

@@ -18,10 +18,10 @@ public struct DeadLetter: Sendable {
 }
 
 extension KafkaProducer {
-    /// Sends each letter's key and value to `topic` with headers error, error.reason, the extra
-    /// ones, source.topic, source.partition and source.offset, and waits until Kafka acknowledged
-    /// every one: only then may the source offsets be stored.
-    public func sendDeadLetters(_ letters: [DeadLetter], to topic: String, logger: Logger) async throws {
+    /// Queues each letter's key and value for `topic` with headers error, error.reason, the extra
+    /// ones, source.topic, source.partition and source.offset. The caller stores the source
+    /// offsets only after `flushAcknowledged` returned.
+    public func send(_ letters: [DeadLetter], to topic: String, logger: Logger) async throws(KafkaError) {
         for letter in letters {
             let message = letter.message
             logger.warning("dead letter", metadata: ["kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
@@ -32,11 +32,6 @@ extension KafkaProducer {
                     KafkaHeader(name: "source.offset", text: String(message.offset)),
                 ]
             try await send(KafkaOutgoingMessage(topic: topic, key: message.key, value: message.value, headers: headers))
-        }
-        do {
-            try await flushAcknowledged(timeout: .seconds(30))
-        } catch {
-            throw KafkaError(code: error.code, message: "dead letters: \(error.message); their messages will be read again")
         }
     }
 }

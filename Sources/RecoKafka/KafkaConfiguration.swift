@@ -1,4 +1,3 @@
-import CRdKafka
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,23 +63,6 @@ public struct KafkaConfiguration: Sendable, CustomStringConvertible {
     public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
 
     public var description: String { Secrets.redacted(properties) }
-
-    /// A librdkafka configuration object; unknown keys or bad values fail with librdkafka's own
-    /// message (secret values are not repeated in it).
-    func makeConf() throws(KafkaError) -> OpaquePointer {
-        guard let conf = rd_kafka_conf_new() else { throw .configuration("cannot allocate a configuration") }
-        var errorText = [CChar](repeating: 0, count: 512)
-        for key in properties.keys.sorted() {
-            let value = properties[key] ?? ""
-            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
-            if result != RD_KAFKA_CONF_OK {
-                rd_kafka_conf_destroy(conf)
-                let detail = CString.string(errorText)
-                throw .configuration(Secrets.isSecret(key) ? "invalid value for \(key)" : "\(detail)")
-            }
-        }
-        return conf
-    }
 }
 
 extension String {

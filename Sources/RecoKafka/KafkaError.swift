@@ -33,7 +33,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// A configuration problem, with librdkafka's own message.
     static func configuration(_ message: String) -> KafkaError {
-        KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: message)
+        KafkaError(code: Code.invalidArgument, message: message)
     }
 
     /// Transient conditions worth retrying when librdkafka does not say otherwise.
@@ -46,4 +46,18 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     ]
 
     public var description: String { "\(name) (\(code)): \(message)" }
+
+    /// librdkafka's codes that callers test for, by name.
+    public enum Code {
+        public static let timedOut = RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue
+        public static let queueFull = RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
+        public static let messageTimedOut = RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue
+        public static let messageSizeTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+        public static let invalidArgument = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
+        public static let unknownTopic = RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
+        public static let notLeaderForPartition = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
+        public static let requestTimedOut = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
+        public static let notEnoughReplicas = RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS.rawValue
+        public static let leaderNotAvailable = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE.rawValue
+    }
 }

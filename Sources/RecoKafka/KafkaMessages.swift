@@ -38,6 +38,17 @@ public struct KafkaConsumedMessage: Sendable, Equatable {
     /// Milliseconds since the epoch, when the broker or producer set one.
     public var timestampMilliseconds: Int64?
 
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [],
+                timestampMilliseconds: Int64? = nil) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestampMilliseconds = timestampMilliseconds
+    }
+
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
     }
@@ -65,4 +76,14 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(topic)[\(partition)]" }
+
+    /// Per partition, the offset after the highest of `messages` (what to store once they are done).
+    public static func nextOffsets(after messages: [KafkaConsumedMessage]) -> [KafkaTopicPartition: Int64] {
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+            next[partition] = max(next[partition] ?? 0, message.offset + 1)
+        }
+        return next
+    }
 }

@@ -2,9 +2,10 @@ import CRdKafka
 import Foundation
 import Synchronization
 
-/// The one owner of an `rd_kafka_t`: creates it from a configuration and destroys it, and
-/// runs the thread that serves its callbacks (`rd_kafka_poll` blocks, so it never runs on
-/// Swift's cooperative pool).
+/// The one owner of an `rd_kafka_t`: creates it from a configuration and destroys it, serves
+/// its callbacks on a poll thread, and runs every blocking librdkafka call on its own serial
+/// queue (never on Swift's cooperative pool, which has two threads here). All of RecoKafka's C
+/// calls on a client go through this type and its extensions.
 ///
 /// Unchecked Sendable: librdkafka's handle is thread-safe for the calls made through it.
 final class RdKafkaHandle: @unchecked Sendable {
@@ -12,14 +13,20 @@ final class RdKafkaHandle: @unchecked Sendable {
     let context: ClientContext
     private let retainedContext: Unmanaged<ClientContext>
     private let pollLoop = PollLoop()
+    /// Blocking calls (consumer poll, commit, flush, metadata, close) take turns here.
+    private let calls: DispatchQueue
 
-    init(type: rd_kafka_type_t, configuration: KafkaConfiguration, context: ClientContext) throws(KafkaError) {
+    enum Kind {
+        case producer, consumer
+    }
+
+    init(type: Kind, configuration: KafkaConfiguration, context: ClientContext, label: String) throws(KafkaError) {
         let conf = try configuration.makeConf()
         let retained = Unmanaged.passRetained(context)
         context.install(on: conf, unmanaged: retained)
         var errorText = [CChar](repeating: 0, count: 512)
         // rd_kafka_new takes the conf only on success.
-        guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+        guard let handle = rd_kafka_new(type == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
             retained.release()
             throw .configuration(CString.string(errorText))
@@ -27,12 +34,21 @@ final class RdKafkaHandle: @unchecked Sendable {
         pointer = handle
         self.context = context
         retainedContext = retained
+        calls = DispatchQueue(label: label)
     }
 
     deinit {
         stopPollThread()
         rd_kafka_destroy(pointer)
         retainedContext.release()
+    }
+
+    /// Runs a blocking librdkafka call on this client's queue and awaits it.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) -> T) async -> T {
+        let client = SendableClientPointer(pointer: pointer)
+        return await withCheckedContinuation { continuation in
+            calls.async { continuation.resume(returning: body(client.pointer)) }
+        }
     }
 
     /// Serves delivery reports, errors and logs on a dedicated thread until stopped.
@@ -56,11 +72,9 @@ final class RdKafkaHandle: @unchecked Sendable {
         pollLoop.finished.wait()
     }
 
-    /// Runs a blocking librdkafka call on a thread of its own and awaits it.
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: body()) }.start()
-        }
+    /// Milliseconds for librdkafka's `int timeout_ms` parameters, fractions kept, clamped.
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 
@@ -69,4 +83,9 @@ private final class PollLoop: Sendable {
     let running = Atomic<Bool>(false)
     let stop = Atomic<Bool>(false)
     let finished = DispatchSemaphore(value: 0)
+}
+
+/// An `rd_kafka_t` pointer handed to a queue or thread; the handle that owns it outlives them.
+struct SendableClientPointer: @unchecked Sendable {
+    let pointer: OpaquePointer
 }

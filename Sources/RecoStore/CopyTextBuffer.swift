@@ -31,9 +31,13 @@ struct CopyTextBuffer {
     mutating func integer(_ value: Int64?) {
         separate()
         guard let value else { return null() }
+        digits(value)
+    }
+
+    /// Digits written backwards into a small stack buffer, then appended in order.
+    private mutating func digits(_ value: Int64) {
         var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digits written backwards into a small stack buffer, then appended in order.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var count = 0
             repeat {
@@ -49,6 +53,29 @@ struct CopyTextBuffer {
     mutating func real(_ value: Float) {
         separate()
         bytes.append(contentsOf: value.description.utf8)
+    }
+
+    /// An array literal of whole numbers (`{3,17,2}`): nothing in it needs escaping.
+    mutating func integerArray(_ values: [UInt32]) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            digits(Int64(value))
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// An array literal of doubles in their shortest round-trip text (`{4.1234,3.5}`).
+    mutating func doubleArray(_ values: [Double]) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            let text = value.isFinite ? value.description : value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity"
+            bytes.append(contentsOf: text.utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     mutating func boolean(_ value: Bool) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RecoCore
 
 /// Runs database work on a dedicated serial queue (libpq blocks; Swift's cooperative pool must
 /// not), reconnecting with backoff when the connection is lost.
@@ -47,7 +48,7 @@ public final class DatabaseWorker: @unchecked Sendable {
                 return try await run(body)
             } catch {
                 guard error.isTransient, ContinuousClock.now + delay < deadline else { throw error }
-                logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)", "db.retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)", "db.retry_in_ms": "\(delay.wholeMilliseconds)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }

@@ -20,4 +20,8 @@ enum PostgresArray {
     static func numbers(_ values: [Int64]) -> String {
         "{" + values.map(String.init).joined(separator: ",") + "}"
     }
+
+    static func numbers(_ values: [Int?]) -> String {
+        "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
+    }
 }

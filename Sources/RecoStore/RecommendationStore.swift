@@ -1,90 +1,32 @@
 import Logging
+import Synchronization
 
-/// The `recommendations` table: schema migration, idempotent batched writes, counts.
-public final class RecommendationStore: Sendable {
+/// The recommendations in PostgreSQL: schema migrations, idempotent batched writes of each
+/// event's list, dead letters, counts.
+public final class RecommendationStore: RecommendationSink {
     private let worker: DatabaseWorker
 
     public init(url: DatabaseURL, logger: Logger) {
         worker = DatabaseWorker(url: url, logger: logger)
     }
 
-    /// Schema statements, run under an advisory lock so several consumers starting together do
-    /// not race. The view keeps the seed's column names.
-    static let migration = [
-        "SELECT pg_advisory_xact_lock(727114)",
-        """
-        CREATE TABLE IF NOT EXISTS recommendations (
-            topic text NOT NULL,
-            kafka_partition integer NOT NULL,
-            kafka_offset bigint NOT NULL,
-            rank integer NOT NULL,
-            customer_id bigint NOT NULL,
-            movie_id bigint NOT NULL,
-            title text,
-            year integer,
-            score real NOT NULL,
-            model_version text NOT NULL,
-            event_id text NOT NULL,
-            event_time timestamptz NOT NULL,
-            cold_start boolean NOT NULL,
-            inserted_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (topic, kafka_partition, kafka_offset, rank)
-        )
-        """,
-        "CREATE INDEX IF NOT EXISTS recommendations_customer_inserted ON recommendations (customer_id, inserted_at)",
-        """
-        CREATE TABLE IF NOT EXISTS recommendations_progress (
-            topic text NOT NULL,
-            kafka_partition integer NOT NULL,
-            next_offset bigint NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (topic, kafka_partition)
-        )
-        """,
-        "COMMENT ON TABLE recommendations_progress IS 'Per Kafka partition, the offset below which every event''s rows are in recommendations'",
-        // Rows arrive in inserted_at order, so a BRIN index serves the dashboard's time windows
-        // for almost no write cost (a B-tree would slow the consumer's COPY).
-        "CREATE INDEX IF NOT EXISTS recommendations_inserted_brin ON recommendations USING brin (inserted_at)",
-        """
-        CREATE TABLE IF NOT EXISTS dead_letters (
-            topic text NOT NULL,
-            kafka_partition integer NOT NULL,
-            kafka_offset bigint NOT NULL,
-            dead_letter_topic text NOT NULL,
-            reason text NOT NULL,
-            error text NOT NULL,
-            dead_lettered_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (topic, kafka_partition, kafka_offset)
-        )
-        """,
-        """
-        CREATE OR REPLACE VIEW top_movies AS
-        SELECT movie_id AS "Movie_Id", year AS "Year", title AS "Name", score AS "Estimate_Score", customer_id AS "Cust_id",
-               inserted_at
-        FROM recommendations
-        """,
-    ]
+    /// Written movies and how they read, so a movie goes into `movies` once (and again only if
+    /// its title or year changed).
+    private let knownMovies = Mutex<[UInt32: MovieRow]>([:])
 
-    /// Creates the table, index and view if missing; retries while the server is unreachable.
-    public func migrate(timeout: Duration = .seconds(60)) async throws(DatabaseError) {
-        try await worker.runRetrying(until: .now + timeout) { (connection) throws(DatabaseError) in
-            try connection.execute("BEGIN")
-            do throws(DatabaseError) {
-                for statement in Self.migration { try connection.execute(statement) }
-                try connection.execute("COMMIT")
-            } catch {
-                _ = try? connection.execute("ROLLBACK")
-                throw error
-            }
-        }
+    /// Brings the schema to the latest version (see `StoreSchema`); retries while the server is
+    /// unreachable. Returns the versions applied now.
+    @discardableResult
+    public func migrate(timeout: Duration = .seconds(60)) async throws(DatabaseError) -> [Int] {
+        try await worker.runRetrying(until: .now + timeout) { (connection) throws(DatabaseError) in try StoreSchema.migrate(connection) }
     }
 
-    static let columns = "topic, kafka_partition, kafka_offset, rank, customer_id, movie_id, title, year, score, model_version, event_id, event_time, cold_start"
+    static let columns = "topic, kafka_partition, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start"
 
     /// Idempotence without `ON CONFLICT` on every row (which doubles the insert cost): a
-    /// partition's progress row holds the offset below which every event's rows are stored. The
+    /// partition's progress row holds the offset below which every event's list is stored. The
     /// transaction locks the batch's progress rows first, so concurrent writers of one partition
-    /// (a member that lost it in a rebalance) take turns, copies only rows at or above them, and
+    /// (a member that lost it in a rebalance) take turns, copies only lists at or above them, and
     /// advances them. The primary key still refuses a duplicate; `ON CONFLICT` then takes over.
     static let ensureProgress = """
         INSERT INTO recommendations_progress (topic, kafka_partition, next_offset)
@@ -102,9 +44,15 @@ public final class RecommendationStore: Sendable {
         FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS batch(topic, kafka_partition, next_offset)
         WHERE p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition AND batch.next_offset > p.next_offset
         """
+    static let upsertMovies = """
+        INSERT INTO movies (movie_id, title, year)
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[])
+        ON CONFLICT (movie_id) DO UPDATE SET title = excluded.title, year = excluded.year, updated_at = now()
+        WHERE (movies.title, movies.year) IS DISTINCT FROM (excluded.title, excluded.year)
+        """
     /// The slow path's per-session staging table.
     static let staging = [
-        "CREATE TEMPORARY TABLE IF NOT EXISTS recommendations_staging (LIKE recommendations INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
+        "CREATE TEMPORARY TABLE IF NOT EXISTS recommendation_lists_staging (LIKE recommendation_lists INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
     ]
 
     private struct PartitionKey: Hashable {
@@ -112,29 +60,29 @@ public final class RecommendationStore: Sendable {
         var partition: Int32
     }
 
-    /// Inserts rows in one transaction; rows of events already stored (a replay) are skipped.
-    /// Rows must come in Kafka order per partition, as a consumer reads them. Returns how many
-    /// were new. Transient failures are retried until `deadline`.
     @discardableResult
-    public func write(_ rows: [RecommendationRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
-        guard !rows.isEmpty else { return 0 }
-        return try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
+        guard !lists.isEmpty || !movies.isEmpty else { return 0 }
+        let newMovies = knownMovies.withLock { known in Array(Set(movies.filter { known[$0.movieId] != $0 })) }
+        let written = try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
             do throws(DatabaseError) {
-                return try Self.write(rows, connection: connection, skippingConflicts: false)
+                return try Self.write(lists, movies: newMovies, connection: connection, skippingConflicts: false)
             } catch {
-                // Rows stored without progress (an older version, a manual load): skip them
-                // row by row instead.
+                // Lists stored without progress (a manual load): skip them row by row instead.
                 guard error.sqlState == "23505" else { throw error }
-                return try Self.write(rows, connection: connection, skippingConflicts: true)
+                return try Self.write(lists, movies: newMovies, connection: connection, skippingConflicts: true)
             }
         }
+        knownMovies.withLock { known in for movie in newMovies { known[movie.movieId] = movie } }
+        return written
     }
 
-    private static func write(_ rows: [RecommendationRow], connection: PostgresConnection, skippingConflicts: Bool) throws(DatabaseError) -> Int {
+    private static func write(_ lists: [RecommendationList], movies: [MovieRow], connection: PostgresConnection,
+                              skippingConflicts: Bool) throws(DatabaseError) -> Int {
         var nextOffsets: [PartitionKey: Int64] = [:]
-        for row in rows {
-            let key = PartitionKey(topic: row.topic, partition: row.partition)
-            nextOffsets[key] = max(nextOffsets[key] ?? 0, row.offset + 1)
+        for list in lists {
+            let key = PartitionKey(topic: list.topic, partition: list.partition)
+            nextOffsets[key] = max(nextOffsets[key] ?? 0, list.offset + 1)
         }
         let keys = Array(nextOffsets.keys)
         let topics = PostgresArray.text(keys.map(\.topic))
@@ -142,30 +90,39 @@ public final class RecommendationStore: Sendable {
         if skippingConflicts { try connection.setUpSession("staging", staging) }
         try connection.execute("BEGIN")
         do throws(DatabaseError) {
-            try connection.execute(ensureProgress, [topics, partitions])
-            let locked = try connection.execute(lockProgress, [topics, partitions])
-            var stored: [PartitionKey: Int64] = [:]
-            for index in 0..<locked.rowCount {
-                guard let topic = locked.value(row: index, column: "topic"), let partition = locked.value(row: index, column: "kafka_partition").flatMap({ Int32($0) }),
-                      let next = locked.value(row: index, column: "next_offset").flatMap({ Int64($0) }) else { continue }
-                stored[PartitionKey(topic: topic, partition: partition)] = next
-            }
-            var buffer = CopyTextBuffer(reservingCapacity: rows.count * 128)
-            var count = 0
-            for row in rows where row.offset >= stored[PartitionKey(topic: row.topic, partition: row.partition)] ?? 0 {
-                append(row, to: &buffer)
-                count += 1
+            if !movies.isEmpty {
+                let sorted = movies.sorted { $0.movieId < $1.movieId }
+                try connection.execute(upsertMovies, [PostgresArray.numbers(sorted.map { Int64($0.movieId) }), PostgresArray.text(sorted.map(\.title)),
+                                                      PostgresArray.numbers(sorted.map(\.year))])
             }
             var inserted = 0
-            if count > 0 {
-                if skippingConflicts {
-                    try connection.copy("COPY recommendations_staging (\(columns)) FROM STDIN", buffer)
-                    inserted = try connection.execute("INSERT INTO recommendations (\(columns)) SELECT \(columns) FROM recommendations_staging ON CONFLICT DO NOTHING").affectedRows
-                } else {
-                    inserted = try connection.copy("COPY recommendations (\(columns)) FROM STDIN", buffer)
+            if !keys.isEmpty {
+                try connection.execute(ensureProgress, [topics, partitions])
+                let locked = try connection.execute(lockProgress, [topics, partitions])
+                var stored: [PartitionKey: Int64] = [:]
+                for index in 0..<locked.rowCount {
+                    guard let topic = locked.value(row: index, column: "topic"),
+                          let partition = locked.value(row: index, column: "kafka_partition").flatMap({ Int32($0) }),
+                          let next = locked.value(row: index, column: "next_offset").flatMap({ Int64($0) }) else { continue }
+                    stored[PartitionKey(topic: topic, partition: partition)] = next
                 }
+                var buffer = CopyTextBuffer(reservingCapacity: lists.count * 256)
+                var count = 0
+                for list in lists where list.offset >= stored[PartitionKey(topic: list.topic, partition: list.partition)] ?? 0 {
+                    append(list, to: &buffer)
+                    count += 1
+                }
+                if count > 0 {
+                    if skippingConflicts {
+                        try connection.copy("COPY recommendation_lists_staging (\(columns)) FROM STDIN", buffer)
+                        inserted = try connection.execute(
+                            "INSERT INTO recommendation_lists (\(columns)) SELECT \(columns) FROM recommendation_lists_staging ON CONFLICT DO NOTHING").affectedRows
+                    } else {
+                        inserted = try connection.copy("COPY recommendation_lists (\(columns)) FROM STDIN", buffer)
+                    }
+                }
+                try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 })])
             }
-            try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 })])
             try connection.execute("COMMIT")
             return inserted
         } catch {
@@ -174,20 +131,19 @@ public final class RecommendationStore: Sendable {
         }
     }
 
-    private static func append(_ row: RecommendationRow, to buffer: inout CopyTextBuffer) {
-        buffer.text(row.topic)
-        buffer.integer(Int64(row.partition))
-        buffer.integer(row.offset)
-        buffer.integer(Int64(row.rank))
-        buffer.integer(Int64(row.customerId))
-        buffer.integer(Int64(row.movieId))
-        buffer.text(row.title)
-        buffer.integer(row.year.map(Int64.init))
-        buffer.real(row.score)
-        buffer.text(row.modelVersion)
-        buffer.text(row.eventId)
-        buffer.text(row.eventTime)
-        buffer.boolean(row.coldStart)
+    private static func append(_ list: RecommendationList, to buffer: inout CopyTextBuffer) {
+        buffer.text(list.topic)
+        buffer.integer(Int64(list.partition))
+        buffer.integer(list.offset)
+        buffer.integer(Int64(list.eventIndex))
+        buffer.text(list.eventId)
+        buffer.integer(Int64(list.customerId))
+        buffer.integer(Int64(list.watchedMovieId))
+        buffer.text(list.watchedAt)
+        buffer.integerArray(list.movieIds)
+        buffer.doubleArray(list.scores)
+        buffer.text(list.modelVersion)
+        buffer.boolean(list.coldStart)
         buffer.endRow()
     }
 
@@ -221,10 +177,10 @@ public final class RecommendationStore: Sendable {
         try await worker.run { (connection) throws(DatabaseError) in _ = try connection.execute(sql, parameters) }
     }
 
-    /// Rows in the table (for summaries and tests).
+    /// Events with a stored list (for summaries and tests).
     public func count() async throws(DatabaseError) -> Int {
         try await worker.run { (connection) throws(DatabaseError) in
-            Int(try connection.execute("SELECT count(*) AS n FROM recommendations").value(row: 0, column: "n") ?? "0") ?? 0
+            Int(try connection.execute("SELECT count(*) AS n FROM recommendation_lists").value(row: 0, column: "n") ?? "0") ?? 0
         }
     }
 

@@ -1,9 +1,8 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
-import Logging
 import RecoArchive
-import RecoKafka
-import StreamSupport
+import StreamKit
 
 @main
 struct ArchiverCommand: AsyncParsableCommand {
@@ -16,14 +15,16 @@ struct ArchiverCommand: AsyncParsableCommand {
             Targets: --directory DIR (default 'archive'), or --s3-bucket with --s3-endpoint (default AWS for the region), --s3-path-style for MinIO, moto and other local stores. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, the region from --s3-region, AWS_REGION or AWS_DEFAULT_REGION; they are never logged.
             """)
 
-    @Option(help: "Kafka client properties file (default: $KAFKA_CONFIG, else config/kafka.local.properties).")
-    var config: String?
+    struct Defaults: StreamServiceDefaults {
+        static let group = "reco-archiver"
+        static let batchSize = 2000
+    }
 
-    @Option(help: "Topic to archive.")
-    var topic = "watch_events"
-
-    @Option(help: "Consumer group (its own, so the archive does not share offsets with the consumer).")
-    var group = "reco-archiver"
+    @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var consumerGroup: ConsumerGroupOptions<Defaults>
+    @OptionGroup var target: ArchiveTargetOptions
+    @OptionGroup var monitoring: MonitoringOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Topic for records that are not JSON (default: <topic>.archive-dlq).")
     var deadLetterTopic: String?
@@ -37,96 +38,28 @@ struct ArchiverCommand: AsyncParsableCommand {
     @Option(help: "Key prefix (topics.dir).")
     var topicsDir = "topics"
 
-    @Option(help: "Directory target (used unless --s3-bucket is given).")
-    var directory = "archive"
-
-    @Option(help: "S3 bucket target.")
-    var s3Bucket: String?
-
-    @Option(help: "S3 endpoint URL (default: https://s3.<region>.amazonaws.com).")
-    var s3Endpoint: String?
-
-    @Option(help: "S3 region (default: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1).")
-    var s3Region: String?
-
-    @Flag(help: "Path-style S3 addressing (endpoint/bucket/key) instead of virtual-hosted (bucket.endpoint/key).")
-    var s3PathStyle = false
-
-    @Flag(help: "Create the bucket at start if it does not exist.")
-    var s3CreateBucket = false
-
-    @Option(help: "Where a new group starts: earliest or latest.")
-    var autoOffsetReset = "earliest"
-
-    @Option(help: "Exit after this many seconds without messages once partitions are assigned (batch runs).")
-    var exitWhenIdle: Double?
-
-    @Option(help: "Seconds between statistics lines.")
-    var statsInterval = 10.0
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
-
     func validate() throws {
         guard flushSize > 0 else { throw ValidationError("--flush-size must be positive") }
         guard rotateIntervalMs >= 0 else { throw ValidationError("--rotate-interval-ms must be 0 or more") }
-        guard ["earliest", "latest"].contains(autoOffsetReset) else { throw ValidationError("--auto-offset-reset must be earliest or latest") }
-        guard statsInterval > 0 else { throw ValidationError("--stats-interval must be positive") }
-        if s3Bucket == nil && (s3Endpoint != nil || s3PathStyle || s3CreateBucket) {
-            throw ValidationError("--s3-endpoint, --s3-path-style and --s3-create-bucket need --s3-bucket")
-        }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "archiver")
-        let environment = ProcessInfo.processInfo.environment
-        var (kafka, path) = try KafkaConfiguration.forService(explicitPath: config, environment: environment, logger: logger)
-        kafka.set("auto.offset.reset", autoOffsetReset)
-
-        let target = try await makeTarget(environment: environment, logger: logger)
-        let archive = ArchiveSettings(flushSize: flushSize, rotateIntervalMilliseconds: rotateIntervalMs > 0 ? rotateIntervalMs : nil,
-                                      topicsDirectory: topicsDir)
-        logger.info("starting", metadata: ["archive.target": "\(target.description)", "archive.flush_size": "\(flushSize)",
+        let logger = logging.bootstrap(label: "archiver")
+        let (settings, path) = try kafka.configuration(logger: logger)
+        let archiveTarget = try await target.makeTarget(environment: ProcessInfo.processInfo.environment, logger: logger)
+        let archive = ArchiveSettings(flushSize: flushSize, rotateIntervalMilliseconds: rotateIntervalMs > 0 ? rotateIntervalMs : nil, topicsDirectory: topicsDir)
+        logger.info("starting", metadata: ["archive.target": "\(archiveTarget.description)", "archive.flush_size": "\(flushSize)",
                                            "archive.rotate_interval_ms": "\(rotateIntervalMs)", "kafka.config_file": "\(path ?? "-")",
-                                           "kafka.settings": "\(kafka)", "kafka.group": "\(group)"])
-        let consumer = try KafkaConsumer(configuration: kafka, groupID: group, topics: [topic], logger: logger)
-        let deadLetters = try KafkaProducer(configuration: kafka, logger: logger)
-        var settings = ArchiverLoop.Settings(topic: topic, deadLetterTopic: deadLetterTopic ?? topic + ".archive-dlq", archive: archive)
-        settings.exitWhenIdle = exitWhenIdle.map { .milliseconds(Int64($0 * 1000)) }
-        settings.statsInterval = .milliseconds(Int64(statsInterval * 1000))
-        let loop = ArchiverLoop(settings: settings, consumer: consumer, deadLetters: deadLetters, target: target, logger: logger)
-
-        do {
-            try await DrainOnSignal.run(logger: logger, requestStop: { loop.requestStop() }) { try await loop.run() }
-        } catch {
-            await consumer.close()
-            throw error
-        }
-        await consumer.close()
-        await deadLetters.flush(timeout: .seconds(10))
-        let totals = loop.totals
-        print("consumed \(totals.consumed), objects \(totals.objects), records archived \(totals.archivedRecords), dead letters \(totals.deadLetters)")
-    }
-
-    private func makeTarget(environment: [String: String], logger: Logger) async throws -> any ArchiveTarget {
-        guard let s3Bucket else {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return DirectoryTarget(root: directory)
-        }
-        let region = s3Region ?? AWSCredentials.region(environment)
-        let location = S3Client.Location(endpoint: s3Endpoint ?? "https://s3.\(region).amazonaws.com", bucket: s3Bucket,
-                                         region: region, pathStyle: s3PathStyle)
-        let credentials = try AWSCredentials.fromEnvironment(environment)
-        logger.info("S3 credentials from the environment", metadata: ["aws.credentials": "\(credentials)"])
-        let client = S3Client(location: location, credentials: credentials)
-        if s3CreateBucket { try await client.createBucket() }
-        return S3Target(client: client)
+                                           "kafka.settings": "\(settings)", "kafka.group": "\(consumerGroup.group)"])
+        let handler = ArchiveHandler(archive: archive, target: archiveTarget)
+        let metrics = ConsumerGroupMetrics(service: "archiver")
+        var loop = ConsumerGroupService<ArchiveHandler>.Settings(name: "archiver", kafka: kafka, group: consumerGroup, monitoring: monitoring,
+                                                                 deadLetterTopic: deadLetterTopic ?? kafka.topic + ".archive-dlq")
+        loop.pollTimeout = .milliseconds(250)
+        loop.commitEachBatch = true
+        let service = try ConsumerGroupService(settings: loop, kafka: settings, handler: handler, metrics: metrics, logger: logger)
+        try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger), logger: logger)
+        let totals = handler.totals
+        print("consumed \(service.totals.consumed), objects \(totals.objects), records archived \(totals.archivedRecords), dead letters \(service.totals.deadLetters)")
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

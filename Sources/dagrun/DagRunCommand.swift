@@ -1,5 +1,6 @@
 import ArgumentParser
-import DagRun
+import CommandOptions
+import DagEngine
 import Foundation
 import Logging
 
@@ -19,11 +20,8 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Folder of run states and logs.")
     var runsDir = "runs"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOptions
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 struct RunDag: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a DAG file once, in the foreground.")
@@ -34,13 +32,7 @@ struct RunDag: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let level = options.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "dagrun")
+        let logger = options.logging.bootstrap(label: "dagrun")
         let dag: Dag
         do {
             dag = try DagParser().parse(file: file)

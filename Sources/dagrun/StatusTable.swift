@@ -1,4 +1,4 @@
-import DagRun
+import DagEngine
 import Foundation
 
 /// A run and its tasks as a plain-text table.

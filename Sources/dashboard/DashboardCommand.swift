@@ -1,10 +1,10 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
 import Hummingbird
 import Logging
 import RecoStore
 import ServiceLifecycle
-import UnixSignals
 
 @main
 struct DashboardCommand: AsyncParsableCommand {
@@ -35,8 +35,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Seconds between the page's automatic reloads.")
     var refresh = 30
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
@@ -45,12 +44,7 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "dashboard")
+        let logger = logging.bootstrap(label: "dashboard")
         let database = DatabaseURL(databaseURL, environment: ProcessInfo.processInfo.environment)
         let store = RecommendationStore(url: database, logger: logger)
         // The tables may not exist yet when the dashboard starts before the first consumer.
@@ -58,7 +52,7 @@ struct DashboardCommand: AsyncParsableCommand {
         var options = DashboardRoutes.Options()
         options.minutes = minutes
         options.refreshSeconds = refresh
-        let routes = DashboardRoutes(queries: DashboardQueries(store: store, topic: topic), options: options, logger: logger)
+        let routes = DashboardRoutes(readModel: DashboardReadModel(store: store, topic: topic), options: options, logger: logger)
         let app = Application(router: routes.router(), configuration: .init(address: .hostname(host, port: port), serverName: "reco-dashboard"),
                               logger: logger)
         logger.info("serving", metadata: ["dashboard.url": "http://\(host):\(port)/dashboard", "db.url": "\(database)"])
@@ -66,5 +60,3 @@ struct DashboardCommand: AsyncParsableCommand {
         try await services.run()
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,3 +1,5 @@
+import RecoStore
+
 /// The dashboard as one self-contained HTML page: inline CSS and SVG, no script, no external
 /// asset; it reloads itself every `refreshSeconds`.
 struct DashboardPage {
@@ -6,11 +8,11 @@ struct DashboardPage {
     var minutes: Int
     var refreshSeconds: Int
     var totals: [String: String]
-    var perMinute: DashboardTable
-    var mostRecommended: DashboardTable
-    var latest: DashboardTable
-    var deadLettersByReason: DashboardTable
-    var deadLetters: DashboardTable
+    var perMinute: ReportTable
+    var mostRecommended: ReportTable
+    var latest: ReportTable
+    var deadLettersByReason: ReportTable
+    var deadLetters: ReportTable
 
     func html() -> String {
         let points = perMinute.rows.map { row in
@@ -77,11 +79,11 @@ struct DashboardPage {
             + "<div class=\"label\">\(HTMLText.escape(label))</div></div>"
     }
 
-    private func exports(_ table: DashboardTable) -> String {
+    private func exports(_ table: ReportTable) -> String {
         "<p class=\"exports\">Export: <a href=\"/dashboard/exports/\(table.name).csv\">\(table.name).csv</a><a href=\"/dashboard/exports/\(table.name).json\">\(table.name).json</a></p>"
     }
 
-    private func table(_ table: DashboardTable) -> String {
+    private func table(_ table: ReportTable) -> String {
         guard !table.rows.isEmpty else {
             return "<p class=\"empty\">No rows.</p>" + exports(table)
         }

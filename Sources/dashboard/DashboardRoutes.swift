@@ -1,4 +1,5 @@
 import Foundation
+import RecoStore
 import Hummingbird
 import Logging
 
@@ -11,7 +12,7 @@ struct DashboardRoutes: Sendable {
         var latestEvents = 20
     }
 
-    let queries: DashboardQueries
+    let readModel: DashboardReadModel
     let options: Options
     let logger: Logger
 
@@ -28,7 +29,7 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/health") { _, _ -> Response in
             do {
-                _ = try await queries.totals(minutes: 1)
+                _ = try await readModel.totals(minutes: 1)
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
             } catch {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
@@ -40,12 +41,12 @@ struct DashboardRoutes: Sendable {
     func page() async throws -> Response {
         do {
             let page = DashboardPage(
-                generatedAt: ISO8601DateFormatter().string(from: Date()), topic: queries.topic, minutes: options.minutes,
-                refreshSeconds: options.refreshSeconds, totals: try await queries.totals(minutes: options.minutes),
-                perMinute: try await queries.perMinute(minutes: options.minutes),
-                mostRecommended: try await queries.mostRecommended(minutes: options.minutes, limit: options.topN),
-                latest: try await queries.latest(limit: options.latestEvents),
-                deadLettersByReason: try await queries.deadLettersByReason(), deadLetters: try await queries.deadLetters(limit: 10))
+                generatedAt: ISO8601DateFormatter().string(from: Date()), topic: readModel.topic, minutes: options.minutes,
+                refreshSeconds: options.refreshSeconds, totals: try await readModel.totals(minutes: options.minutes),
+                perMinute: try await readModel.perMinute(minutes: options.minutes),
+                mostRecommended: try await readModel.mostRecommended(minutes: options.minutes, limit: options.topN),
+                latest: try await readModel.latest(limit: options.latestEvents),
+                deadLettersByReason: try await readModel.deadLettersByReason(), deadLetters: try await readModel.deadLetters(limit: 10))
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(string: page.html())))
         } catch {
@@ -67,14 +68,14 @@ struct DashboardRoutes: Sendable {
             }
             limit = value
         }
-        let table: DashboardTable
+        let table: ReportTable
         switch parts[0] {
-        case "per_minute": table = try await queries.perMinute(minutes: options.minutes)
-        case "most_recommended": table = try await queries.mostRecommended(minutes: options.minutes, limit: limit)
-        case "latest": table = try await queries.latest(limit: limit)
-        case "dead_letters": table = try await queries.deadLetters(limit: limit)
-        case "dead_letters_by_reason": table = try await queries.deadLettersByReason()
-        case "recommendations": table = try await queries.recommendations(limit: limit)
+        case "per_minute": table = try await readModel.perMinute(minutes: options.minutes)
+        case "most_recommended": table = try await readModel.mostRecommended(minutes: options.minutes, limit: limit)
+        case "latest": table = try await readModel.latest(limit: limit)
+        case "dead_letters": table = try await readModel.deadLetters(limit: limit)
+        case "dead_letters_by_reason": table = try await readModel.deadLettersByReason()
+        case "recommendations": table = try await readModel.recommendations(limit: limit)
         default:
             throw HTTPError(.notFound, message: "no table '\(parts[0])'; tables: per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason, recommendations")
         }

@@ -35,7 +35,7 @@ final class FeedSource: EventSource {
             } catch let error as FeedFailure where error.retriable && attempt <= retries {
                 let backoff = Duration.milliseconds(250 * (1 << (attempt - 1)))
                 logger.warning("feed request failed, retrying", metadata: ["feed.url": "\(url)", "feed.error": "\(error.message)",
-                                                                        "feed.attempt": "\(attempt)", "feed.backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                                                                        "feed.attempt": "\(attempt)", "feed.backoff_ms": "\(backoff.wholeMilliseconds)"])
                 try await Task.sleep(for: backoff)
             } catch let error as FeedFailure {
                 logger.error("feed response rejected", metadata: ["feed.url": "\(url)", "feed.error": "\(error.message)"])
@@ -48,7 +48,7 @@ final class FeedSource: EventSource {
         let response: HTTPClientResponse
         var body = ByteBuffer()
         do {
-            response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(Int64(timeout.components.seconds)))
+            response = try await client.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
             body = try await response.body.collect(upTo: 8 << 20)
         } catch {
             throw FeedFailure(message: "request failed: \(error)", retriable: true)

@@ -1,10 +1,7 @@
 import ArgumentParser
-import Foundation
-import Logging
-import RecoCore
+import CommandOptions
 import RecoKafka
-import StreamMetrics
-import UnixSignals
+import StreamKit
 
 @main
 struct ProducerCommand: AsyncParsableCommand {
@@ -19,122 +16,38 @@ struct ProducerCommand: AsyncParsableCommand {
             Kafka settings come from --config (a librdkafka properties file such as Confluent's python.config; schema-registry keys are dropped) and KAFKA_* environment variables (KAFKA_BOOTSTRAP_SERVERS=…). Secrets are never logged.
             """)
 
-    @Option(help: "Event source: an http(s) URL, 'simulate' or 'replay'.")
-    var source: String
-
-    @Option(help: "Kafka client properties file (default: $KAFKA_CONFIG, else config/kafka.local.properties).")
-    var config: String?
-
-    @Option(help: "Topic to produce to (created if missing).")
-    var topic = "watch_events"
+    @OptionGroup var events: EventSourceOptions
+    @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var monitoring: MonitoringOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Partitions for the topic when it has to be created.")
     var partitions = 4
 
-    @Option(help: "Seconds between polls of an HTTP feed.")
-    var interval = 20.0
-
-    @Option(help: "HTTP feed request timeout in seconds.")
-    var timeout = 10.0
-
-    @Option(help: "Simulated events per second (0: as fast as possible).")
-    var rate = 100.0
-
-    @Option(help: "Prepared data directory for the simulator.")
-    var data = "data/prepared"
-
-    @Option(help: "JSON-lines file for --source replay.")
-    var replayFile: String?
-
     @Option(help: "Stop after this many events (then flush and exit).")
     var count: Int?
 
-    @Option(help: "Seconds between statistics lines.")
-    var statsInterval = 10.0
-
-    @Option(help: "Seed of the simulator.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (off unless given).")
-    var metricsPort: Int?
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
-
     func validate() throws {
-        guard source == "simulate" || source == "replay" || source.hasPrefix("http://") || source.hasPrefix("https://") else {
-            throw ValidationError("--source must be an http(s) URL, 'simulate' or 'replay'")
-        }
-        if source == "replay" && replayFile == nil { throw ValidationError("--source replay needs --replay-file") }
-        guard interval > 0, timeout > 0, statsInterval > 0, rate >= 0, partitions > 0 else {
-            throw ValidationError("--interval, --timeout, --stats-interval and --partitions must be positive; --rate ≥ 0")
-        }
+        guard partitions > 0 else { throw ValidationError("--partitions must be positive") }
         if let count, count < 0 { throw ValidationError("--count must be ≥ 0") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "producer")
-        let environment = ProcessInfo.processInfo.environment
-        let (kafka, path) = try KafkaConfiguration.forService(explicitPath: config, environment: environment, logger: logger)
-        logger.info("configuration", metadata: ["kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(kafka)"])
-
+        let logger = logging.bootstrap(label: "producer")
+        let (settings, path) = try kafka.configuration(logger: logger)
+        logger.info("configuration", metadata: ["kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(settings)"])
         do {
-            try await KafkaAdmin.createTopics([(topic, partitions)], configuration: kafka, logger: logger)
+            try await KafkaAdmin.createTopics([(kafka.topic, partitions)], configuration: settings, logger: logger)
         } catch {
             // Some clusters (and the mock) refuse the admin request; producing creates the topic where allowed.
-            logger.notice("could not create the topic; producing anyway", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
+            logger.notice("could not create the topic; producing anyway", metadata: ["kafka.topic": "\(kafka.topic)", "kafka.error": "\(error)"])
         }
-
-        let eventSource = try makeSource(logger: logger)
         let metrics = ProducerMetrics()
-        let run = ProducerRun(topic: topic, kafka: kafka, source: eventSource, limit: count, statsInterval: .milliseconds(Int64(statsInterval * 1000)),
-                              metrics: metrics, logger: logger)
-        let metricsEndpoint = MetricsEndpoint.start(registry: metrics.registry, port: metricsPort, logger: logger)
-        defer { metricsEndpoint?.cancel() }
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let outcome = try await withThrowingTaskGroup(of: ProducerRun.Outcome?.self) { group in
-            group.addTask { try await run.run() }
-            group.addTask {
-                for await signal in signals {
-                    logger.info("stopping on signal", metadata: ["signal": "\(signal)"])
-                    run.requestStop()
-                    break
-                }
-                return nil
-            }
-            var result: ProducerRun.Outcome?
-            for try await value in group {
-                if let value {
-                    result = value
-                    group.cancelAll()
-                }
-            }
-            return result
-        }
-        await eventSource.shutdown()
-        guard let outcome else { return }
+        let service = ProducerService(topic: kafka.topic, kafka: settings, source: try events.makeSource(logger: logger), limit: count,
+                                      statsInterval: monitoring.statsInterval, metrics: metrics, logger: logger)
+        try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger), logger: logger)
+        guard let outcome = service.outcome else { return }
         print(outcome.summary)
-        if outcome.failed > 0 || outcome.undelivered > 0 { throw ExitCode(1) }
-    }
-
-    private func makeSource(logger: Logger) throws -> any EventSource {
-        switch source {
-        case "simulate":
-            let dataset = try RatingsStore.load(path: (data as NSString).appendingPathComponent(DataPreparer.ratingsFile))
-            let moviesPath = (data as NSString).appendingPathComponent(DataPreparer.moviesFile)
-            let catalog = FileManager.default.fileExists(atPath: moviesPath) ? try MovieCatalog.load(path: moviesPath) : MovieCatalog()
-            return SimulatedSource(simulator: WatchEventSimulator(dataset: dataset, catalog: catalog, seed: seed), rate: rate)
-        case "replay":
-            return try ReplaySource(path: replayFile ?? "", logger: logger)
-        default:
-            return FeedSource(url: source, interval: .milliseconds(Int64(interval * 1000)), timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)
-        }
+        if !outcome.succeeded { throw ExitCode(1) }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,7 +1,8 @@
 import Foundation
 import RecoCore
-import StreamSupport
+import StreamKit
 import Testing
+import TestSupport
 
 struct WebhookClientTests {
     private let fastRetry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200))

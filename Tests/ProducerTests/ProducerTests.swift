@@ -51,9 +51,10 @@ import Testing
             let source = FeedSource(url: url, interval: .milliseconds(50), timeout: .seconds(2), logger: logger)
             // First poll: 503 then retried → the bad body is rejected (empty batch); second poll: 3 events.
             let metrics = ProducerMetrics()
-            let run = ProducerRun(topic: "watch_events", kafka: kafka, source: source, limit: 6, statsInterval: .seconds(60), metrics: metrics,
+            let run = ProducerService(topic: "watch_events", kafka: kafka, source: source, limit: 6, statsInterval: .seconds(60), metrics: metrics,
                                   logger: logger)
-            let outcome = try await run.run()
+            try await run.run()
+            let outcome = try #require(run.outcome)
             await source.shutdown()
             #expect(outcome.produced == 6)
             #expect(outcome.delivered == 6)

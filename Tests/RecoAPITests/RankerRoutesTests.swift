@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import RecoCore
-@testable import reco_api
+@testable import RecoAPI
 import Testing
 
 /// Routes serving a model with a ranker: the ranker's order, the SVD's stars, `?ranker=svd`.

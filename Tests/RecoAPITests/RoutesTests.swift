@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import RecoCore
-@testable import reco_api
+@testable import RecoAPI
 import Testing
 
 @Suite struct RoutesTests {

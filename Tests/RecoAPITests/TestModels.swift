@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import RecoCore
-@testable import reco_api
+@testable import RecoAPI
 
 /// Small model files and catalogues written for API tests.
 final class TestModels: Sendable {

@@ -44,8 +44,8 @@ import Testing
         let bed = try KafkaTestBed(brokers: 3, topics: ["orders": 3])
         let producer = try KafkaProducer(configuration: bed.configuration.withDefault("retry.backoff.ms", "20"), logger: bed.logger)
         bed.cluster.pushRequestErrors(apiKey: KafkaMockCluster.APIKey.produce, errors: [
-            KafkaMockCluster.ErrorCode.notLeaderForPartition, KafkaMockCluster.ErrorCode.requestTimedOut,
-            KafkaMockCluster.ErrorCode.notEnoughReplicas, KafkaMockCluster.ErrorCode.leaderNotAvailable,
+            KafkaError.Code.notLeaderForPartition, KafkaError.Code.requestTimedOut,
+            KafkaError.Code.notEnoughReplicas, KafkaError.Code.leaderNotAvailable,
         ])
         let total = 3_000
         for index in 0..<total {

@@ -192,8 +192,3 @@ struct SendablePointer<Element>: @unchecked Sendable {
         self.pointer = pointer
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,6 +1,7 @@
 import Foundation
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct RatingsStoreTests {
     let directory = TemporaryDirectory()

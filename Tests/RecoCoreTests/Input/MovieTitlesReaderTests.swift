@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct MovieTitlesReaderTests {
     let directory = TemporaryDirectory()

@@ -1,6 +1,7 @@
 @testable import RecoCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The model file carries the ranker; the served order is the ranker's and the scores are the SVD's.
 @Suite struct RankerModelFileTests {

@@ -1,3 +1,4 @@
+import TestSupport
 @testable import RecoCore
 
 /// A synthetic data set made by `reco synth`'s generator and read back, for ranking tests.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct SyntheticDataGeneratorTests {
     private func config(seed: UInt64 = 7, ratings: Int = 60_000) -> SyntheticDataConfig {

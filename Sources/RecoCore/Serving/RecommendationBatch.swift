@@ -1,0 +1,75 @@
+/// The answer of `POST /v1/recommendations/batch`: the model version and each customer's list.
+///
+/// reco-api writes it with `jsonBytes()` and the stream services read it with `decode(_:)`:
+/// both are written out by hand because this is the consumer's hot path (JSONEncoder and
+/// JSONDecoder cost tens of milliseconds for a thousand customers); `Codable` gives the same
+/// shape for everything else, and the tests check all three agree.
+public struct RecommendationBatch: Codable, Sendable, Equatable {
+    public var modelVersion: String
+    public var results: [CustomerRecommendations]
+
+    public init(modelVersion: String, results: [CustomerRecommendations]) {
+        self.modelVersion = modelVersion
+        self.results = results
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case results
+        case modelVersion = "model_version"
+    }
+
+    public func jsonBytes() -> [UInt8] {
+        var text = "{\"model_version\":" + JSONText.quoted(modelVersion) + ",\"results\":["
+        text.reserveCapacity(results.count * 900)
+        for (index, result) in results.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"cold_start\":\(result.coldStart),\"customer_id\":\(result.customerId),\"ranked_by\":" + JSONText.quoted(result.rankedBy) + ",\"items\":["
+            for (position, item) in result.items.enumerated() {
+                if position > 0 { text += "," }
+                text += "{\"movie_id\":\(item.movieId),\"rank\":\(item.rank),\"score\":\(item.score),\"title\":"
+                text += (item.title.map(JSONText.quoted) ?? "null") + ",\"year\":" + (item.year.map(String.init) ?? "null") + "}"
+            }
+            text += "]}"
+        }
+        text += "]}"
+        return Array(text.utf8)
+    }
+
+    /// Reads an answer; anything missing or of the wrong type is a `Malformed` naming the field.
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> RecommendationBatch {
+        let answer: JSONValue
+        do {
+            answer = try JSONParser.parse(bytes)
+        } catch {
+            throw Malformed(field: "body", problem: "\(error)")
+        }
+        guard let version = answer["model_version"]?.string else { throw Malformed(field: "model_version", problem: "missing or not a string") }
+        guard let results = answer["results"]?.array else { throw Malformed(field: "results", problem: "missing or not an array") }
+        return RecommendationBatch(modelVersion: version, results: try results.enumerated().map { index, result in
+            let path = "results[\(index)]"
+            guard let items = result["items"]?.array else { throw Malformed(field: path + ".items", problem: "missing or not an array") }
+            return CustomerRecommendations(
+                customerId: try id(result["customer_id"], path + ".customer_id"), coldStart: result["cold_start"] == .bool(true),
+                rankedBy: result["ranked_by"]?.string ?? "",
+                items: try items.enumerated().map { position, item in
+                    let itemPath = path + ".items[\(position)]"
+                    guard let score = item["score"]?.number else { throw Malformed(field: itemPath + ".score", problem: "missing or not a number") }
+                    let rank = item["rank"]?.number.flatMap { Int(exactly: $0) } ?? position + 1
+                    return RecommendedMovie(rank: rank, movieId: try id(item["movie_id"], itemPath + ".movie_id"), title: item["title"]?.string,
+                                            year: item["year"]?.number.flatMap { Int(exactly: $0) }, score: score)
+                })
+        })
+    }
+
+    private static func id(_ value: JSONValue?, _ field: String) throws -> UInt32 {
+        guard let number = value?.number, let id = UInt32(exactly: number) else { throw Malformed(field: field, problem: "not a 32-bit id") }
+        return id
+    }
+
+    /// An answer that does not have the batch route's shape.
+    public struct Malformed: Error, CustomStringConvertible, Sendable {
+        public var field: String
+        public var problem: String
+        public var description: String { "the batch answer's \(field) is \(problem)" }
+    }
+}

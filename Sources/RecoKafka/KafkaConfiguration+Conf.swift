@@ -1,0 +1,22 @@
+import CRdKafka
+import RecoCore
+
+/// The C configuration object a client is created from.
+extension KafkaConfiguration {
+    /// A librdkafka configuration object; unknown keys or bad values fail with librdkafka's own
+    /// message (secret values are not repeated in it).
+    func makeConf() throws(KafkaError) -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else { throw .configuration("cannot allocate a configuration") }
+        var errorText = [CChar](repeating: 0, count: 512)
+        for key in properties.keys.sorted() {
+            let value = properties[key] ?? ""
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                let detail = CString.string(errorText)
+                throw .configuration(Secrets.isSecret(key) ? "invalid value for \(key)" : "\(detail)")
+            }
+        }
+        return conf
+    }
+}

@@ -1,0 +1,112 @@
+import CRdKafka
+
+/// The consumer's C calls.
+extension RdKafkaHandle {
+    /// Routes the main queue to the consumer queue and subscribes to `topics`.
+    func subscribe(_ topics: [String]) throws(KafkaError) {
+        rd_kafka_poll_set_consumer(pointer)
+        let list = PartitionList(subscribing: topics)
+        let result = rd_kafka_subscribe(pointer, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "subscribe to \(topics)") }
+    }
+
+    /// Up to `maximum` messages, waiting at most `timeout` for the first one; end-of-partition
+    /// notices are skipped, other errors thrown (or left for the next poll once messages are in hand).
+    func poll(maximum: Int, timeout: Duration) async throws(KafkaError) -> [KafkaConsumedMessage] {
+        let firstTimeout = Self.milliseconds(timeout)
+        let result: Result<[KafkaConsumedMessage], KafkaError> = await blocking { client in
+            var batch: [KafkaConsumedMessage] = []
+            while batch.count < maximum {
+                // Wait for the first message; then take only what is already there.
+                guard let message = rd_kafka_consumer_poll(client, batch.isEmpty ? firstTimeout : 0) else { break }
+                defer { rd_kafka_message_destroy(message) }
+                let record = message.pointee
+                if record.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    if record.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+                    let error = KafkaError(record.err, context: "consume")
+                    if batch.isEmpty { return .failure(error) }
+                    break
+                }
+                batch.append(Self.copy(message))
+            }
+            return .success(batch)
+        }
+        return try result.get()
+    }
+
+    private static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumedMessage {
+        let record = message.pointee
+        let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let value = record.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: record.len)) } ?? []
+        let key = record.key.map { Array(UnsafeRawBufferPointer(start: $0, count: record.key_len)) }
+        var headers: [KafkaHeader] = []
+        var list: OpaquePointer?
+        if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var bytes: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(list, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let value = bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: value))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        return KafkaConsumedMessage(topic: topic, partition: record.partition, offset: record.offset, key: key, value: value,
+                                    headers: headers, timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)
+    }
+
+    /// Stores these next offsets for the next commit. A partition revoked meanwhile cannot be
+    /// stored: its messages will be read again.
+    func storeOffsets(_ next: [KafkaTopicPartition: Int64]) throws(KafkaError) {
+        let list = PartitionList(offsets: next)
+        // rd_kafka_offsets_store stores the offsets as given (no +1).
+        let result = rd_kafka_offsets_store(pointer, list.pointer)
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR && result != RD_KAFKA_RESP_ERR__STATE {
+            throw KafkaError(result, context: "store offsets")
+        }
+    }
+
+    /// Commits stored offsets and waits for the broker; nothing stored is not an error.
+    func commitStored() async throws(KafkaError) {
+        let result = await blocking { client in rd_kafka_commit(client, nil, 0) }
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR && result != RD_KAFKA_RESP_ERR__NO_OFFSET {
+            throw KafkaError(result, context: "commit")
+        }
+    }
+
+    func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        let list = PartitionList(partitions)
+        let result = rd_kafka_pause_partitions(pointer, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "pause") }
+    }
+
+    func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        let list = PartitionList(partitions)
+        let result = rd_kafka_resume_partitions(pointer, list.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "resume") }
+    }
+
+    /// Messages behind the end of each partition (high watermark − position), from cached values.
+    func lag(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let list = PartitionList(partitions)
+        guard rd_kafka_position(pointer, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for (partition, position) in list.entries {
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            result[partition] = max(0, high - (position >= 0 ? position : low))
+        }
+        return result
+    }
+
+    /// Commits stored offsets and leaves the group.
+    func closeConsumer() async -> KafkaError? {
+        let result = await blocking { client in rd_kafka_consumer_close(client) }
+        return result == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(result)
+    }
+}

@@ -1,0 +1,197 @@
+import Logging
+import RecoCore
+import RecoKafka
+import ServiceLifecycle
+import Synchronization
+
+/// The one consumer-group loop of the stream services: poll a batch, let the handler prepare
+/// it, send its dead letters, let the handler write it, wait until Kafka acknowledged the dead
+/// letters, store the offsets. At-least-once: an offset is stored only after everything its
+/// message became is durable.
+///
+/// It runs until a graceful shutdown (SIGINT/SIGTERM through `StreamServiceGroup`), an idle
+/// exit or an error. Then, on every path: the batch being written finishes, unacknowledged dead
+/// letters are reported (their offsets were never stored), stored offsets are committed, and the
+/// consumer leaves its group.
+public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendable {
+    public struct Settings: Sendable {
+        /// Prefix of log keys and metric names (`consumer`, `notifier`, `archiver`).
+        public var name: String
+        public var topic: String
+        public var group: String
+        public var deadLetterTopic: String
+        public var autoOffsetReset = AutoOffsetReset.earliest
+        public var batchSize = 500
+        public var pollTimeout: Duration = .milliseconds(200)
+        public var exitWhenIdle: Duration?
+        public var statsInterval: Duration = .seconds(10)
+        /// Prepare batch N+1 while batch N is written.
+        public var pipelined = false
+        /// Commit after each batch's offsets are stored (not only every auto-commit interval).
+        public var commitEachBatch = false
+        public var deadLetterTimeout: Duration = .seconds(30)
+
+        public init(name: String, topic: String, group: String, deadLetterTopic: String) {
+            self.name = name
+            self.topic = topic
+            self.group = group
+            self.deadLetterTopic = deadLetterTopic
+        }
+
+        /// The shared options' values.
+        public init<Defaults>(name: String, kafka: KafkaOptions, group: ConsumerGroupOptions<Defaults>, monitoring: MonitoringOptions,
+                              deadLetterTopic: String) {
+            self.init(name: name, topic: kafka.topic, group: group.group, deadLetterTopic: deadLetterTopic)
+            autoOffsetReset = group.autoOffsetReset
+            batchSize = group.batchSize
+            exitWhenIdle = group.exitWhenIdle
+            statsInterval = monitoring.statsInterval
+        }
+    }
+
+    public struct Totals: Sendable, Equatable {
+        public var consumed = 0
+        public var deadLetters = 0
+    }
+
+    public let settings: Settings
+    public let handler: Handler
+    public let metrics: ConsumerGroupMetrics?
+    private let consumer: KafkaConsumer
+    private let deadLetterProducer: KafkaProducer
+    private let logger: Logger
+    private let counters = Mutex(Totals())
+    private let lastStats = Mutex<(time: ContinuousClock.Instant, consumed: Int)>((.now, 0))
+
+    public init(settings: Settings, kafka: KafkaConfiguration, handler: Handler, metrics: ConsumerGroupMetrics? = nil, logger: Logger) throws {
+        var kafka = kafka
+        kafka.set("auto.offset.reset", settings.autoOffsetReset.rawValue)
+        self.settings = settings
+        self.handler = handler
+        self.metrics = metrics
+        self.logger = logger
+        consumer = try KafkaConsumer(configuration: kafka, groupID: settings.group, topics: [settings.topic], logger: logger)
+        deadLetterProducer = try KafkaProducer(configuration: kafka, logger: logger)
+    }
+
+    public var totals: Totals { counters.withLock { $0 } }
+
+    public func run() async throws {
+        var failure: (any Error)?
+        do {
+            try await consume()
+        } catch {
+            failure = error
+        }
+        let unacknowledged = await deadLetterProducer.flush(timeout: .seconds(10))
+        if unacknowledged > 0 {
+            logger.error("dead letters not acknowledged by Kafka; their messages will be read again",
+                         metadata: ["\(settings.name).unacknowledged": "\(unacknowledged)"])
+        }
+        do {
+            try await consumer.commit()
+        } catch {
+            logger.warning("final offset commit failed; the last messages will be read again", metadata: ["kafka.error": "\(error)"])
+        }
+        await consumer.close()
+        await handler.finish()
+        logStatistics()
+        if let failure { throw failure }
+    }
+
+    private func consume() async throws {
+        let context = BatchContext(consumer: consumer, logger: logger)
+        var assigned: Set<KafkaTopicPartition> = []
+        var lastMessage = ContinuousClock.now
+        var lastStatistics = ContinuousClock.now
+        var writing: Task<Void, any Error>?
+        do {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let batch = try await consumer.poll(maximum: settings.batchSize, timeout: settings.pollTimeout)
+                let now = ContinuousClock.now
+                let current = consumer.assignedPartitions
+                if current != assigned {
+                    assigned = current
+                    handler.assignmentChanged(to: current)
+                }
+                // Idle time counts only once partitions are assigned (joining a group takes seconds).
+                if current.isEmpty { lastMessage = now }
+                if batch.isEmpty {
+                    if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
+                        logger.info("idle, exiting", metadata: ["\(settings.name).idle_s": "\(idle.seconds)"])
+                        break
+                    }
+                } else {
+                    lastMessage = now
+                    let result = try await handler.prepare(batch, context: context)
+                    try await send(result.deadLetters)
+                    try await writing?.value
+                    writing = nil
+                    if settings.pipelined {
+                        writing = Task { try await self.complete(batch, result, context: context) }
+                    } else {
+                        try await complete(batch, result, context: context)
+                    }
+                }
+                if now - lastStatistics >= settings.statsInterval {
+                    logStatistics()
+                    lastStatistics = now
+                }
+            }
+            try await writing?.value
+        } catch {
+            // Let the batch being written finish (or fail) before the consumer closes.
+            _ = try? await writing?.value
+            throw error
+        }
+    }
+
+    /// Writes a prepared batch, then stores its offsets once its dead letters are acknowledged.
+    private func complete(_ batch: [KafkaConsumedMessage], _ result: BatchResult<Handler.Pending>, context: BatchContext) async throws {
+        let more = try await handler.write(result.pending, context: context)
+        try await send(more)
+        if !result.deadLetters.isEmpty || !more.isEmpty {
+            try await deadLetterProducer.flushAcknowledged(timeout: settings.deadLetterTimeout)
+        }
+        try consumer.store(offsets: result.offsets)
+        let deadLetters = result.deadLetters.count + more.count
+        counters.withLock {
+            $0.consumed += batch.count
+            $0.deadLetters += deadLetters
+        }
+        metrics?.batchDone(messages: batch.count, deadLetters: deadLetters)
+        if settings.commitEachBatch && !result.offsets.isEmpty {
+            do {
+                try await consumer.commit()
+            } catch {
+                // A rebalance in progress refuses the commit; the stored offsets go with the next
+                // automatic commit (or the revoke), and a replay only redoes idempotent work.
+                logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+    }
+
+    /// Queues dead letters with the reason and origin headers; `complete` waits for their acknowledgement.
+    private func send(_ letters: [DeadLetter]) async throws {
+        guard !letters.isEmpty else { return }
+        try await deadLetterProducer.send(letters, to: settings.deadLetterTopic, logger: logger)
+    }
+
+    private func logStatistics() {
+        let totals = self.totals
+        let now = ContinuousClock.now
+        let rate = lastStats.withLock { last -> Double in
+            defer { last = (now, totals.consumed) }
+            let seconds = (now - last.time).seconds
+            return seconds > 0 ? Double(totals.consumed - last.consumed) / seconds : 0
+        }
+        let lag = consumer.lag()
+        metrics?.lag(lag)
+        var metadata: Logger.Metadata = [
+            "\(settings.name).consumed": "\(totals.consumed)", "\(settings.name).dlq": "\(totals.deadLetters)",
+            "\(settings.name).lag": "\(lag.values.reduce(0, +))", "\(settings.name).messages_per_s": "\(Int(rate))",
+        ]
+        for (key, value) in handler.statistics() { metadata["\(settings.name).\(key)"] = "\(value)" }
+        logger.info("stats", metadata: metadata)
+    }
+}

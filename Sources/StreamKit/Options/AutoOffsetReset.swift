@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Where a consumer group without committed offsets starts reading.
+public enum AutoOffsetReset: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case earliest
+    case latest
+}

@@ -1,0 +1,109 @@
+import Logging
+import RecoArchive
+import RecoCore
+import RecoKafka
+import StreamKit
+import Synchronization
+
+/// The archiver's batch handler: raw events become S3-sink objects. A partition's offset is
+/// stored only below its open object, after every closed object before it is durable and every
+/// dead letter acknowledged: a crash replays from the first record of the open object, which
+/// closes into the same object under the same key.
+final class ArchiveHandler: BatchHandler {
+    struct Totals: Sendable {
+        var archivedRecords = 0
+        var objects = 0
+    }
+
+    /// Open objects per partition, and the offsets already stored.
+    private struct State {
+        var writers: [KafkaTopicPartition: PartitionWriter] = [:]
+        var stored: [KafkaTopicPartition: Int64] = [:]
+    }
+
+    let archive: ArchiveSettings
+    let target: any ArchiveTarget
+    /// Delays between attempts while the target is down (the records stay in Kafka meanwhile).
+    let targetRetry: RetryPolicy
+    private let state = Mutex(State())
+    private let counters = Mutex(Totals())
+
+    init(archive: ArchiveSettings, target: any ArchiveTarget,
+         targetRetry: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(30))) {
+        self.archive = archive
+        self.target = target
+        self.targetRetry = targetRetry
+    }
+
+    var totals: Totals { counters.withLock { $0 } }
+
+    /// Open objects of partitions this member lost are another member's now.
+    func assignmentChanged(to partitions: Set<KafkaTopicPartition>) {
+        state.withLock { state in
+            for partition in state.writers.keys where !partitions.contains(partition) {
+                state.writers[partition] = nil
+                state.stored[partition] = nil
+            }
+        }
+    }
+
+    func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<[ArchiveObject]> {
+        state.withLock { state in
+            var closed: [ArchiveObject] = []
+            // Records that are not JSON cannot be JSON lines: they go to the dead-letter topic.
+            var bad: [DeadLetter] = []
+            for message in batch {
+                let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+                var writer = state.writers[partition] ?? PartitionWriter(topic: message.topic, partition: message.partition, settings: archive)
+                do {
+                    _ = try JSONParser.parse(message.value)
+                    closed += writer.append(offset: message.offset, timestamp: message.timestampMilliseconds, json: message.value)
+                } catch {
+                    writer.skip(offset: message.offset)
+                    bad.append(DeadLetter(message: message, reason: "not_json", error: "not JSON: \(error)"))
+                }
+                state.writers[partition] = writer
+            }
+            var offsets: [KafkaTopicPartition: Int64] = [:]
+            for (partition, writer) in state.writers {
+                if let next = writer.committableOffset, next > (state.stored[partition] ?? -1) { offsets[partition] = next }
+            }
+            state.stored.merge(offsets) { $1 }
+            return BatchResult(pending: closed, deadLetters: bad, offsets: offsets)
+        }
+    }
+
+    func write(_ objects: [ArchiveObject], context: BatchContext) async throws -> [DeadLetter] {
+        for object in objects { try await putDurably(object, logger: context.logger) }
+        counters.withLock {
+            $0.objects += objects.count
+            $0.archivedRecords += objects.reduce(0) { $0 + $1.records }
+        }
+        return []
+    }
+
+    /// Writes until the target accepts the object; gives up only when the service stops (nothing
+    /// is committed then, so the records are read again).
+    private func putDurably(_ object: ArchiveObject, logger: Logger) async throws {
+        var failures = 0
+        while true {
+            do {
+                try await target.put(key: object.key, body: object.body)
+                logger.debug("object written", metadata: ["archive.key": "\(object.key)", "archive.records": "\(object.records)"])
+                return
+            } catch {
+                failures += 1
+                if Task.isShuttingDownGracefully || Task.isCancelled { throw error }
+                logger.warning("archive target unavailable, retrying", metadata: [
+                    "archive.key": "\(object.key)", "archive.error": "\(error)", "archive.attempt": "\(failures)"])
+                try await Task.sleep(for: targetRetry.delay(afterFailures: failures))
+            }
+        }
+    }
+
+    func statistics() -> [(key: String, value: String)] {
+        let totals = self.totals
+        let open = state.withLock { $0.writers.values.reduce(0) { $0 + $1.pendingRecords } }
+        return [("objects", "\(totals.objects)"), ("archived", "\(totals.archivedRecords)"), ("open_records", "\(open)")]
+    }
+}

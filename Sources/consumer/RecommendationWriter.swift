@@ -1,0 +1,129 @@
+import Foundation
+import RecoCore
+import RecoKafka
+import RecoStore
+import StreamKit
+import Synchronization
+
+/// The consumer's batch handler: decode the events, get each customer's top 10, and write one
+/// list per event (with the movies it names) and the dead letters to the sink in one go.
+///
+/// Failures that are not the messages' fault (reco-api or PostgreSQL down) never go to the
+/// dead-letter topic: the batch waits, its partitions paused, until they are back.
+final class RecommendationWriter: BatchHandler {
+    struct Pending: Sendable {
+        var lists: [RecommendationList] = []
+        var movies: [MovieRow] = []
+        var deadLetters: [DeadLetterRow] = []
+        var events = 0
+        /// Kafka timestamps of the batch's events, for the event-to-commit latency.
+        var timestampsMilliseconds: [Int64] = []
+        var decode: Duration = .zero
+        var recommend: Duration = .zero
+    }
+
+    struct Totals: Sendable {
+        var events = 0
+        var listsWritten = 0
+        /// Event-to-commit latencies (ms) since the last statistics line: each line describes its interval.
+        var latencies: [Double] = []
+        var decode: Duration = .zero
+        var recommend: Duration = .zero
+        var write: Duration = .zero
+    }
+
+    let sink: any RecommendationSink
+    let source: any RecommendationSource
+    let deadLetterTopic: String
+    let limit: Int
+    let metrics: ConsumerMetrics?
+    private let counters = Mutex(Totals())
+
+    init(sink: any RecommendationSink, source: any RecommendationSource, deadLetterTopic: String, limit: Int = 10, metrics: ConsumerMetrics? = nil) {
+        self.sink = sink
+        self.source = source
+        self.deadLetterTopic = deadLetterTopic
+        self.limit = limit
+        self.metrics = metrics
+    }
+
+    var totals: Totals { counters.withLock { $0 } }
+
+    func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<Pending> {
+        let decodeStart = ContinuousClock.now
+        let decoded = WatchEventBatch(batch)
+        var pending = Pending()
+        pending.deadLetters = decoded.deadLetters.map {
+            DeadLetterRow(topic: $0.message.topic, partition: $0.message.partition, offset: $0.message.offset, deadLetterTopic: deadLetterTopic,
+                          reason: $0.reason, error: $0.error)
+        }
+        let recommendStart = ContinuousClock.now
+        pending.decode = recommendStart - decodeStart
+        let customers = decoded.customerIds
+        if !customers.isEmpty {
+            let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, limit: limit) }
+            let byCustomer = Dictionary(answer.results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
+            var movies: [UInt32: MovieRow] = [:]
+            for (message, events) in decoded.events {
+                for (eventIndex, event) in events.enumerated() {
+                    guard let top = byCustomer[event.customerId] else { continue }
+                    pending.lists.append(RecommendationList(
+                        topic: message.topic, partition: message.partition, offset: message.offset, eventIndex: eventIndex, eventId: event.eventId,
+                        customerId: event.customerId, watchedMovieId: event.movieId, watchedAt: event.watchedAt, movieIds: top.items.map(\.movieId),
+                        scores: top.items.map(\.score), modelVersion: answer.modelVersion, coldStart: top.coldStart))
+                    for item in top.items { movies[item.movieId] = MovieRow(movieId: item.movieId, title: item.title, year: item.year) }
+                }
+                if let timestamp = message.timestampMilliseconds { pending.timestampsMilliseconds.append(timestamp) }
+            }
+            pending.movies = Array(movies.values)
+        }
+        pending.events = decoded.eventCount
+        pending.recommend = ContinuousClock.now - recommendStart
+        return BatchResult(pending: pending, deadLetters: decoded.deadLetters, finishing: batch)
+    }
+
+    func write(_ pending: Pending, context: BatchContext) async throws -> [DeadLetter] {
+        let writeStart = ContinuousClock.now
+        let transient: (any Error) -> Bool = { ($0 as? DatabaseError)?.isTransient ?? false }
+        // Dead letters are in PostgreSQL too, for the dashboard, before their offsets are stored.
+        if !pending.deadLetters.isEmpty {
+            try await context.untilAvailable("database", shouldRetry: transient) {
+                try await sink.recordDeadLetters(pending.deadLetters, retryUntil: .now + .seconds(30))
+            }
+        }
+        let written = try await context.untilAvailable("database", shouldRetry: transient) {
+            try await sink.write(pending.lists, movies: pending.movies, retryUntil: .now + .seconds(30))
+        }
+        let writeTime = ContinuousClock.now - writeStart
+        let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+        let latencies = pending.timestampsMilliseconds.map { Duration.milliseconds(nowMilliseconds - $0) }
+        counters.withLock {
+            $0.events += pending.events
+            $0.listsWritten += written
+            $0.latencies.append(contentsOf: latencies.map(\.milliseconds))
+            if $0.latencies.count > 100_000 { $0.latencies.removeFirst($0.latencies.count - 100_000) }
+            $0.decode += pending.decode
+            $0.recommend += pending.recommend
+            $0.write += writeTime
+        }
+        metrics?.batchWritten(events: pending.events, rows: written, recommend: pending.recommend, write: writeTime, latencies: latencies)
+        return []
+    }
+
+    func statistics() -> [(key: String, value: String)] {
+        let (totals, sorted) = counters.withLock { totals in
+            defer { totals.latencies.removeAll(keepingCapacity: true) }
+            return (totals, totals.latencies.sorted())
+        }
+        func percentile(_ q: Double) -> String {
+            sorted.isEmpty ? "-" : String(Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]))
+        }
+        return [("events", "\(totals.events)"), ("rows", "\(totals.listsWritten)"), ("latency_p50_ms", percentile(0.5)),
+                ("latency_p99_ms", percentile(0.99)), ("decode_s", Decimals.format(totals.decode.seconds, places: 1)),
+                ("recommend_s", Decimals.format(totals.recommend.seconds, places: 1)), ("write_s", Decimals.format(totals.write.seconds, places: 1))]
+    }
+
+    func finish() async {
+        await source.shutdown()
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CommandOptions
+import Foundation
+import Logging
+import RecoCore
+
+/// Where the producer's events come from.
+struct EventSourceOptions: ParsableArguments {
+    @Option(help: "Event source: an http(s) URL, 'simulate' or 'replay'.")
+    var source: String
+
+    @Option(help: "Seconds between polls of an HTTP feed.")
+    var interval: Duration = .seconds(20)
+
+    @Option(help: "HTTP feed request timeout in seconds.")
+    var timeout: Duration = .seconds(10)
+
+    @Option(help: "Simulated events per second (0: as fast as possible).")
+    var rate = 100.0
+
+    @Option(help: "Prepared data directory for the simulator.")
+    var data = "data/prepared"
+
+    @Option(help: "JSON-lines file for --source replay.")
+    var replayFile: String?
+
+    @Option(help: "Seed of the simulator.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard source == "simulate" || source == "replay" || source.hasPrefix("http://") || source.hasPrefix("https://") else {
+            throw ValidationError("--source must be an http(s) URL, 'simulate' or 'replay'")
+        }
+        if source == "replay" && replayFile == nil { throw ValidationError("--source replay needs --replay-file") }
+        guard interval > .zero, timeout > .zero, rate >= 0 else { throw ValidationError("--interval and --timeout must be positive; --rate ≥ 0") }
+    }
+
+    func makeSource(logger: Logger) throws -> any EventSource {
+        switch source {
+        case "simulate":
+            let dataset = try RatingsStore.load(path: (data as NSString).appendingPathComponent(DataPreparer.ratingsFile))
+            let moviesPath = (data as NSString).appendingPathComponent(DataPreparer.moviesFile)
+            let catalog = FileManager.default.fileExists(atPath: moviesPath) ? try MovieCatalog.load(path: moviesPath) : MovieCatalog()
+            return SimulatedSource(simulator: WatchEventSimulator(dataset: dataset, catalog: catalog, seed: seed), rate: rate)
+        case "replay":
+            return try ReplaySource(path: replayFile ?? "", logger: logger)
+        default:
+            return FeedSource(url: source, interval: interval, timeout: timeout, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Logging
+import RecoCore
+import RecoKafka
+import ServiceLifecycle
+import Synchronization
+
+/// Moves events from a source to Kafka until the source ends, the count is reached or the
+/// service group shuts down; then flushes and records what was delivered.
+final class ProducerService: Service, Sendable {
+    struct Outcome: Sendable {
+        var produced: Int
+        var delivered: Int
+        var failed: Int
+        var undelivered: Int
+        var seconds: Double
+
+        var summary: String {
+            let rate = seconds > 0 ? Double(delivered) / seconds : 0
+            return "produced \(produced), delivered \(delivered), failed \(failed), undelivered \(undelivered) in \(Decimals.format(seconds, places: 2)) s (\(Decimals.format(rate, places: 0)) events/s)"
+        }
+
+        /// Every event reached Kafka.
+        var succeeded: Bool { failed == 0 && undelivered == 0 }
+    }
+
+    let topic: String
+    let kafka: KafkaConfiguration
+    let source: any EventSource
+    let limit: Int?
+    let statsInterval: Duration
+    let flushTimeout: Duration
+    let metrics: ProducerMetrics?
+    let logger: Logger
+    private let result = Mutex<Outcome?>(nil)
+
+    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, statsInterval: Duration,
+         flushTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, logger: Logger) {
+        self.topic = topic
+        self.kafka = kafka
+        self.source = source
+        self.limit = limit
+        self.statsInterval = statsInterval
+        self.flushTimeout = flushTimeout
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// What the run delivered, once it ended.
+    var outcome: Outcome? { result.withLock { $0 } }
+
+    func run() async throws {
+        let logger = self.logger
+        let metrics = self.metrics
+        let producer = try KafkaProducer(configuration: kafka, logger: logger) { report in
+            metrics?.delivery(succeeded: report.error == nil)
+            if let error = report.error {
+                logger.error("delivery failed", metadata: ["kafka.topic": "\(report.topic)", "kafka.error": "\(error)"])
+            }
+        }
+        // Know the topic's leaders before the first event, so early events do not wait on
+        // librdkafka's topic scan; a cluster that cannot be reached is only logged here, since
+        // send() keeps retrying until message.timeout.ms.
+        do {
+            let partitions = try await producer.prepare(topic: topic, timeout: .seconds(10))
+            logger.info("topic ready", metadata: ["kafka.topic": "\(topic)", "kafka.partitions": "\(partitions)"])
+        } catch {
+            logger.warning("topic metadata not available yet", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
+        }
+        let started = ContinuousClock.now
+        var produced = 0
+        do {
+            try await produce(with: producer, counting: &produced)
+        } catch {
+            // Whatever was sent still gets its chance to be delivered and counted.
+            result.withLock { $0 = Outcome(produced: produced, delivered: producer.statistics.delivered, failed: producer.statistics.failed,
+                                           undelivered: producer.outstanding, seconds: (ContinuousClock.now - started).seconds) }
+            _ = await producer.flush(timeout: flushTimeout)
+            await source.shutdown()
+            throw error
+        }
+        let undelivered = await producer.flush(timeout: flushTimeout)
+        await source.shutdown()
+        let statistics = producer.statistics
+        if undelivered > 0 {
+            logger.error("messages not delivered before the flush timeout", metadata: ["producer.undelivered": "\(undelivered)"])
+        }
+        result.withLock { $0 = Outcome(produced: produced, delivered: statistics.delivered, failed: statistics.failed, undelivered: undelivered,
+                                       seconds: (ContinuousClock.now - started).seconds) }
+    }
+
+    /// Sends until the source ends, the limit is reached or a shutdown starts, counting what was sent.
+    private func produce(with producer: KafkaProducer, counting produced: inout Int) async throws {
+        var lastStats = ContinuousClock.now
+        var lastDelivered = 0
+        loop: while !Task.isShuttingDownGracefully {
+            if let limit, produced >= limit { break }
+            let batch: [WatchEvent]?
+            do {
+                // A source may wait (the feed's interval, the simulator's rate): a shutdown cuts the wait short.
+                batch = try await cancelWhenGracefulShutdown { try await self.source.nextBatch() }
+            } catch where Task.isShuttingDownGracefully {
+                break
+            }
+            guard let batch else { break }
+            for event in batch {
+                if let limit, produced >= limit { break loop }
+                if Task.isShuttingDownGracefully { break loop }
+                try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+                produced += 1
+                metrics?.produced()
+            }
+            let now = ContinuousClock.now
+            if now - lastStats >= statsInterval {
+                let statistics = producer.statistics
+                metrics?.outstanding(producer.outstanding)
+                let rate = Double(statistics.delivered - lastDelivered) / (now - lastStats).seconds
+                logger.info("stats", metadata: ["producer.produced": "\(produced)", "producer.delivered": "\(statistics.delivered)",
+                                                "producer.failed": "\(statistics.failed)", "producer.rate_per_s": "\(Int(rate))"])
+                lastStats = now
+                lastDelivered = statistics.delivered
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+@testable import DagEngine
+import Foundation
+import Testing
+
+@Suite struct DagParserTests {
+    private let parser = DagParser(environment: ["HOME_DIR": "/srv/reco", "EMPTY": ""])
+
+    @Test func readsEveryFieldWithDefaultsAndSubstitution() throws {
+        let dag = try parser.parse("""
+            dag_id: nightly
+            description: Night jobs
+            default_args:
+              retries: 2
+              retry_delay: 500ms
+              env: {SHARED: one}
+            tasks:
+              - id: start
+                command: echo ${GREETING:-hello} $$HOME ${HOME_DIR}
+              - id: serve
+                upstream: [start]
+                trigger_rule: one_failed
+                retries: 0
+                retry_exponential_backoff: true
+                max_retry_delay: 2m
+                execution_timeout: 1h
+                cwd: ${HOME_DIR:-/tmp}
+                env: {SHARED: two, OWN: "${EMPTY:-fallback}"}
+                services:
+                  - name: api
+                    command: reco-api
+                    readiness: {http_get: "http://127.0.0.1:4000/health/ready", interval: 250ms, timeout: 1s, start_period: 2s, deadline: 30s}
+                    stop: {signal: SIGINT, grace_period: 3s}
+                    restart: on-failure
+                    max_restarts: 5
+                  - name: job
+                    command: producer --count 10
+                    depends_on: {api: service_healthy}
+                    wait: exit
+                    log: /tmp/job.log
+            """, file: "nightly.yaml")
+        #expect(dag.id == "nightly")
+        #expect(dag.description == "Night jobs")
+        let start = try #require(dag.task("start"))
+        #expect(start.command == "echo hello $HOME /srv/reco")
+        #expect(start.retries == 2)
+        #expect(start.retryDelay == .milliseconds(500))
+        #expect(start.environment == ["SHARED": "one"])
+        #expect(start.line == 8)
+        let serve = try #require(dag.task("serve"))
+        #expect(serve.upstream == ["start"])
+        #expect(serve.triggerRule == .oneFailed)
+        #expect(serve.retries == 0)
+        #expect(serve.retryExponentialBackoff)
+        #expect(serve.maxRetryDelay == .seconds(120))
+        #expect(serve.executionTimeout == .seconds(3600))
+        #expect(serve.workingDirectory == "/srv/reco")
+        #expect(serve.environment == ["SHARED": "two", "OWN": "fallback"])
+        let api = serve.services[0]
+        #expect(api.readiness == ReadinessProbe(check: .httpGet("http://127.0.0.1:4000/health/ready"), interval: .milliseconds(250),
+                                                timeout: .seconds(1), startPeriod: .seconds(2), deadline: .seconds(30)))
+        #expect(api.stopSignal == SIGINT)
+        #expect(api.stopGracePeriod == .seconds(3))
+        #expect(api.restartOnFailure && api.maxRestarts == 5 && api.wait == .ready)
+        let job = serve.services[1]
+        #expect(job.dependsOn.map(\.name) == ["api"] && job.dependsOn.map(\.condition) == [.serviceHealthy])
+        #expect(job.wait == .exit && job.logFile == "/tmp/job.log")
+        #expect(dag.topologicalOrder.map(\.id) == ["start", "serve"])
+    }
+
+    @Test(arguments: [
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    retires: 3\n", 5, "unknown key 'retires'"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n  - id: b\n    command: true\n    upstream: [c]\n", 5, "upstream task 'c' does not exist"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    upstream: b\n  - id: b\n    command: true\n    upstream: a\n", 3, "cycle: a -> b -> a"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    trigger_rule: sometimes\n", 5, "trigger_rule 'sometimes'"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    retry_delay: soon\n", 5, "must be a duration"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n  - id: a\n    command: false\n", 5, "used twice"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: echo ${MISSING}\n", 4, "MISSING is not set"),
+        ("dag_id: x\ntasks:\n  - id: a\n    services:\n      - name: s\n        command: x\n        depends_on: [t]\n", 5, "depends_on 't'"),
+        ("dag_id: x\ntasks:\n  - id: a\n    services:\n      - name: s\n        command: x\n      - name: t\n        command: y\n        depends_on: {s: service_healthy}\n", 7, "needs a readiness probe"),
+        ("dag_id: x\ntasks:\n  - id: a\n    services:\n      - name: s\n        command: x\n        readiness: {tcp: 80}\n", 7, "unknown key 'tcp'"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: [unclosed\n", 5, "not valid YAML"),
+        ("dag_id: x\ntasks:\n  - id: a\n", 3, "neither a command nor services"),
+        ("tasks:\n  - id: a\n    command: true\n", 1, "dag_id is missing"),
+    ] as [(String, Int, String)])
+    func refusesWithFileAndLine(_ yaml: String, _ line: Int, _ fragment: String) {
+        do {
+            _ = try parser.parse(yaml, file: "bad.yaml")
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.file == "bad.yaml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.description.contains(fragment), "\(error)")
+            #expect(error.description.hasPrefix("bad.yaml:\(line): "))
+        }
+    }
+
+    @Test func theDailyDagIsValidAndKeepsTheSeedsShape() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("dags/daily_dag.yaml").path
+        let dag = try DagParser(environment: [:]).parse(file: path)
+        #expect(dag.id == "daily_dag")
+        #expect(dag.topologicalOrder.map(\.id) == ["run_start", "run_all", "run_end"])
+        #expect(dag.task("run_all")?.triggerRule == .always)
+        #expect(dag.task("run_all")?.services.map(\.name) == ["reco-api", "consumer", "producer", "archiver", "notifier"])
+        // The webhook URL is a secret: the notifier reads it itself, it is never put on its command line.
+        let notifier = dag.task("run_all")?.services.first { $0.name == "notifier" }
+        #expect(notifier?.command.contains("WEBHOOK") == false)
+        #expect(notifier?.command.contains("--optional") == true)
+        #expect(dag.task("run_all")?.services[0].readiness?.check == .httpGet("http://127.0.0.1:4000/health/ready"))
+    }
+
+    @Test func durationsAndBackoff() {
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        #expect(DurationText.parse("1.5m") == .seconds(90))
+        #expect(DurationText.parse("2") == .seconds(2))
+        #expect(DurationText.parse("-1s") == nil)
+        let task = DagTask(id: "t", retryDelay: .seconds(1), retryExponentialBackoff: true, maxRetryDelay: .seconds(5))
+        #expect((2...6).map { task.delay(beforeAttempt: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+    }
+}
+
+@Suite struct TriggerRuleTests {
+    @Test func decidesLikeAirflow() {
+        let ok = TaskState.success, failed = TaskState.failed, skipped = TaskState.skipped, upstream = TaskState.upstreamFailed
+        let cases: [(TriggerRule, [TaskState], TriggerRule.Decision)] = [
+            (.allSuccess, [ok, ok], .run), (.allSuccess, [ok, failed], .upstreamFailed), (.allSuccess, [ok, skipped], .skip),
+            (.allSuccess, [upstream], .upstreamFailed), (.allDone, [failed, skipped], .run), (.always, [failed], .run),
+            (.allFailed, [failed, upstream], .run), (.allFailed, [failed, ok], .skip), (.oneSuccess, [failed, ok], .run),
+            (.oneSuccess, [failed, failed], .upstreamFailed), (.oneFailed, [ok, failed], .run), (.oneFailed, [ok, ok], .skip),
+            (.noneFailed, [ok, skipped], .run), (.noneFailed, [ok, failed], .upstreamFailed), (.allSuccess, [], .run),
+        ]
+        for (rule, states, decision) in cases {
+            #expect(rule.decide(states) == decision, "\(rule) \(states)")
+        }
+    }
+}

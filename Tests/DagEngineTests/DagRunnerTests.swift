@@ -1,0 +1,246 @@
+@testable import DagEngine
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+/// Real processes, process groups and probes; every test checks that nothing it started is left.
+@Suite struct DagRunnerTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "dagrun-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    private func run(_ yaml: String, stopAfter: Duration? = nil) async throws -> (RunRecord, DagRunner) {
+        let dag = try DagParser(environment: ["DIR": directory]).parse(yaml, file: "test.yaml")
+        var logger = Logger(label: "dagrun-test")
+        logger.logLevel = .critical
+        let runner = DagRunner(dag: dag, store: RunStore(root: directory + "/runs"),
+                                environment: ProcessInfo.processInfo.environment.merging(["DIR": directory]) { _, own in own }, logger: logger)
+        if let stopAfter {
+            Task {
+                try await Task.sleep(for: stopAfter)
+                runner.requestStop()
+            }
+        }
+        return (try await runner.run(), runner)
+    }
+
+    private func text(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    @Test func runsInDependencyOrderAndWritesTheStateFile() async throws {
+        let (record, runner) = try await run("""
+            dag_id: order
+            tasks:
+              - id: a
+                command: echo a >> $DIR/order; echo out of a
+              - id: b
+                upstream: a
+                command: sleep 1; echo b >> $DIR/order
+              - id: c
+                upstream: a
+                command: echo c >> $DIR/order
+              - id: d
+                upstream: [b, c]
+                command: echo d >> $DIR/order
+            """)
+        #expect(record.state == .success)
+        let order = text("order").split(separator: "\n").map(String.init)
+        #expect(order.first == "a" && order.last == "d" && Set(order) == ["a", "b", "c", "d"])
+        #expect(order == ["a", "c", "b", "d"], "b and c run at the same time, so c (no sleep) ends first")
+        let saved = try RunStore(root: directory + "/runs").load(RunStore(root: directory + "/runs").stateFile("order", runner.runId))
+        #expect(saved.runId == record.runId && saved.state == .success && saved.pid == getpid())
+        #expect(saved.tasks.mapValues(\.state) == record.tasks.mapValues(\.state))
+        #expect(abs(saved.startedAt.timeIntervalSince(record.startedAt)) < 0.001)
+        #expect(saved.order == ["a", "b", "c", "d"])
+        #expect(saved.tasks.values.allSatisfy { $0.state == .success && $0.attempts == 1 && $0.startedAt != nil && $0.endedAt != nil })
+        #expect((saved.tasks["b"]?.seconds ?? 0) >= 1)
+        let log = try #require(saved.tasks["a"]?.logs.first)
+        #expect(log.hasSuffix("/runs/order/\(runner.runId)/a/attempt=1.log"))
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "out of a\n")
+    }
+
+    @Test func failuresPropagateByTriggerRule() async throws {
+        let (record, _) = try await run("""
+            dag_id: rules
+            tasks:
+              - {id: ok, command: "true"}
+              - {id: bad, command: "exit 3"}
+              - {id: after_all_success, upstream: [ok, bad], command: "true"}
+              - {id: after_all_done, upstream: [ok, bad], trigger_rule: all_done, command: "true"}
+              - {id: after_one_failed, upstream: [ok, bad], trigger_rule: one_failed, command: "true"}
+              - {id: after_one_success, upstream: [ok, bad], trigger_rule: one_success, command: "true"}
+              - {id: after_all_failed, upstream: [bad], trigger_rule: all_failed, command: "true"}
+              - {id: after_none_failed, upstream: [ok, bad], trigger_rule: none_failed, command: "true"}
+              - {id: after_always, upstream: [after_all_success], trigger_rule: always, command: "true"}
+              - {id: skipped, upstream: [ok], trigger_rule: one_failed, command: "true"}
+              - {id: after_skipped, upstream: [skipped], command: "true"}
+              - {id: chained, upstream: [after_all_success], command: "true"}
+            """)
+        let states = record.tasks.mapValues(\.state)
+        #expect(states["bad"] == .failed)
+        #expect(record.tasks["bad"]?.message?.contains("status 3") == true)
+        #expect(states["after_all_success"] == .upstreamFailed)
+        #expect(states["chained"] == .upstreamFailed)
+        #expect(states["after_all_done"] == .success)
+        #expect(states["after_one_failed"] == .success)
+        #expect(states["after_one_success"] == .success)
+        #expect(states["after_all_failed"] == .success)
+        #expect(states["after_none_failed"] == .upstreamFailed)
+        #expect(states["after_always"] == .success)
+        #expect(states["skipped"] == .skipped)
+        #expect(states["after_skipped"] == .skipped)
+        #expect(record.state == .failed)
+    }
+
+    @Test func retriesWithExponentialBackoff() async throws {
+        let started = ContinuousClock.now
+        let (record, _) = try await run("""
+            dag_id: retry
+            tasks:
+              - id: flaky
+                command: date +%s.%N >> $DIR/tries; test "$DAGRUN_TRY_NUMBER" -ge 3
+                retries: 4
+                retry_delay: 300ms
+                retry_exponential_backoff: true
+            """)
+        let task = try #require(record.tasks["flaky"])
+        #expect(task.state == .success)
+        #expect(task.attempts == 3)
+        #expect(task.logs.filter { $0.hasSuffix(".log") }.map { ($0 as NSString).lastPathComponent } == ["attempt=1.log", "attempt=2.log", "attempt=3.log"])
+        let times = text("tries").split(separator: "\n").compactMap { Double($0) }
+        try #require(times.count == 3)
+        #expect(times[1] - times[0] >= 0.29, "first retry after retry_delay")
+        #expect(times[2] - times[1] >= 0.59, "second retry after twice retry_delay")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func executionTimeoutKillsTheWholeProcessTree() async throws {
+        let marker = "77\(Int.random(in: 1000...9999))1"
+        let (record, _) = try await run("""
+            dag_id: timeout
+            tasks:
+              - id: slow
+                command: sh -c 'sleep \(marker) & sleep \(marker)2 & wait'
+                execution_timeout: 1s
+            """)
+        #expect(record.tasks["slow"]?.state == .failed)
+        #expect(record.tasks["slow"]?.message == "timed out after 1.0 s")
+        #expect(ProcessTable.commands(containing: marker).isEmpty)
+    }
+
+    @Test func readinessGatesDependentsWithinOneInterval() async throws {
+        let (record, _) = try await run("""
+            dag_id: gate
+            tasks:
+              - id: serve
+                services:
+                  - name: slow
+                    command: sleep 1; date +%s.%N > $DIR/ready_at; exec sleep 600
+                    readiness: {exec: "test -s $DIR/ready_at", interval: 500ms, deadline: 20s}
+                  - name: dependent
+                    depends_on: {slow: service_healthy}
+                    command: date +%s.%N > $DIR/started_at
+                    wait: exit
+            """)
+        #expect(record.state == .success)
+        let ready = try #require(Double(text("ready_at").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let started = try #require(Double(text("started_at").trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(started >= ready)
+        // How soon after readiness is checked through the dagrun executable (DailyDagTests): in
+        // this process, other suites' blocking work can stall the shared cooperative threads.
+        #expect(record.tasks["serve"]?.servicesReadyAt != nil)
+        #expect(ProcessTable.commands(containing: "exec sleep 600").isEmpty && ProcessTable.commands(containing: "sleep 600").isEmpty)
+    }
+
+    @Test func aServiceThatNeverBecomesReadyFailsAtItsDeadlineAndStopsEverything() async throws {
+        let marker = "78\(Int.random(in: 1000...9999))"
+        let started = ContinuousClock.now
+        let (record, _) = try await run("""
+            dag_id: never
+            tasks:
+              - id: serve
+                services:
+                  - name: other
+                    command: exec sleep \(marker)1
+                  - name: broken
+                    command: exec sleep \(marker)2
+                    readiness: {http_get: "http://127.0.0.1:9/never", interval: 100ms, timeout: 200ms, deadline: 1s}
+                  - name: waiting
+                    depends_on: {broken: service_healthy}
+                    command: touch $DIR/must_not_run
+              - {id: after, upstream: serve, command: "true"}
+            """)
+        #expect(record.tasks["serve"]?.state == .failed)
+        #expect(record.tasks["serve"]?.message?.contains("service 'broken' was not ready within 1.0 s (GET http://127.0.0.1:9/never)") == true)
+        #expect(record.tasks["after"]?.state == .upstreamFailed)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/must_not_run"))
+        #expect(ContinuousClock.now - started < .seconds(10), "the 1 s deadline, not the probes' own timeouts, ends it")
+        #expect(ProcessTable.commands(containing: marker).isEmpty)
+    }
+
+    @Test func stopLeavesNoOrphans() async throws {
+        let marker = "79\(Int.random(in: 1000...9999))"
+        let (record, _) = try await run("""
+            dag_id: stop
+            tasks:
+              - id: serve
+                services:
+                  - name: tree
+                    command: sleep \(marker)1 & sleep \(marker)2 & sh -c 'sleep \(marker)3' & wait
+                    stop: {signal: TERM, grace_period: 2s}
+                  - name: stubborn
+                    command: trap '' TERM; sleep \(marker)4 & wait; sleep \(marker)5
+                    stop: {signal: TERM, grace_period: 500ms}
+                    depends_on: [tree]
+                  - name: batch
+                    command: exec sleep 600
+                    wait: exit
+              - {id: later, upstream: serve, trigger_rule: always, command: "touch $DIR/later_ran"}
+            """, stopAfter: .seconds(1))
+        #expect(record.state == .stopped)
+        #expect(record.tasks["serve"]?.state == .stopped)
+        #expect(record.tasks["later"]?.state == .stopped, "nothing new starts once stopping")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/later_ran"))
+        #expect(ProcessTable.commands(containing: marker).isEmpty)
+    }
+
+    @Test func restartsAFailingServiceUpToItsCap() async throws {
+        let (record, _) = try await run("""
+            dag_id: restart
+            tasks:
+              - id: serve
+                services:
+                  - name: flaky
+                    command: echo x >> $DIR/starts; test $(wc -l < $DIR/starts) -ge 3
+                    restart: on-failure
+                    max_restarts: 3
+                    wait: exit
+              - id: capped
+                services:
+                  - name: hopeless
+                    command: echo x >> $DIR/hopeless; exit 4
+                    restart: on-failure
+                    max_restarts: 2
+                    wait: exit
+            """)
+        #expect(record.tasks["serve"]?.state == .success)
+        #expect(text("starts").split(separator: "\n").count == 3)
+        #expect(record.tasks["capped"]?.state == .failed)
+        #expect(record.tasks["capped"]?.message?.contains("service 'hopeless' exited with status 4") == true)
+        #expect(text("hopeless").split(separator: "\n").count == 3, "the first start and two restarts")
+    }
+
+    @Test func oneActiveRunPerDag() throws {
+        let store = RunStore(root: directory + "/runs")
+        let first = try #require(try store.lock("daily"))
+        #expect(try store.lock("daily") == nil)
+        #expect(try store.lock("other") != nil)
+        close(first)
+        #expect(try store.lock("daily") != nil)
+    }
+}

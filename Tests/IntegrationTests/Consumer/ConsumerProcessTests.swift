@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import RecoCore
+import RecoKafka
+import RecoStore
+import Testing
+import TestSupport
+
+/// The consumer as a real process, killed with SIGKILL, sharing a group, and facing a database
+/// restart and an API outage: no event may be lost and no row duplicated.
+@Suite(.serialized) struct ConsumerProcessTests {
+    static let root = Repository.root
+    static var enabled: Bool { TestEnvironment.databaseEnabled }
+
+    private var logger: Logger {
+        var logger = Logger(label: "consumer-process-test")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Everything one scenario needs: a mock cluster with a topic full of events, a model, a config file.
+    final class Scenario: Sendable {
+        let cluster: KafkaMockCluster
+        let topic: String
+        let modelPath: String
+        let configPath: String
+        let events: Int
+
+        init(events: Int, badEvery: Int = 0, logger: Logger) async throws {
+            cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+            topic = "proc-\(UUID().uuidString.prefix(8))"
+            try cluster.createTopic(topic, partitions: 4)
+            try cluster.createTopic(topic + ".dlq", partitions: 1)
+            self.events = events
+            let directory = NSTemporaryDirectory() + "consumer-process-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            modelPath = directory + "/model.recomodel"
+            configPath = directory + "/kafka.properties"
+            try "bootstrap.servers=\(cluster.bootstrapServers)\nsession.timeout.ms=6000\nheartbeat.interval.ms=500\n"
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            var table = RatingsTable()
+            var random = SplitMix64(seed: 8)
+            for customer in 0..<100 {
+                for movie in 1...50 where random.nextUnit() < 0.2 {
+                    table.append(customer: UInt32(5_000 + customer), movie: UInt32(movie), halfStars: UInt8(2 + random.next(below: 9)), day: 0)
+                }
+            }
+            var parameters = TrainingParameters()
+            parameters.factors = 8
+            parameters.epochs = 3
+            let job = TrainingJob(dataset: RatingsDataset(table, scale: .netflix), parameters: parameters)
+            try job.write(try job.run(), to: modelPath)
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+            for index in 0..<events {
+                let event = WatchEvent(eventId: "ev-\(index)", customerId: UInt32(5_000 + random.next(below: 120)), movieId: UInt32(1 + index % 50),
+                                       title: nil, year: nil, watchedAt: "2026-11-25T18:00:00Z", source: "test")
+                try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+                if badEvery > 0 && index % badEvery == 0 {
+                    try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: Array("{\"bad\":\(index)}".utf8)))
+                }
+            }
+            _ = await producer.flush(timeout: .seconds(30))
+        }
+    }
+
+    private func consumer(_ scenario: Scenario, database: String, extra: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/consumer")
+        var arguments = ["--topic", scenario.topic, "--config", scenario.configPath, "--database-url", database,
+                         "--batch-size", "200", "--exit-when-idle", "8", "--stats-interval", "2", "--log-level", "warning"]
+        if !extra.contains("--api") { arguments += ["--model", scenario.modelPath, "--movies", "none"] }
+        process.arguments = arguments + extra
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private func waitForExit(_ process: Process, seconds: Int) async throws {
+        for _ in 0..<(seconds * 10) where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("consumer still running after \(seconds) s")
+        }
+    }
+
+    /// Rows, distinct (event, rank) pairs and distinct events for the scenario's topic.
+    private func counts(_ scenario: Scenario, database: String) async throws -> (rows: Int, distinctRows: Int, events: Int) {
+        let store = RecommendationStore(url: DatabaseURL(database, environment: [:]), logger: logger)
+        let result = try await store.rows(
+            "SELECT count(*) AS n, count(DISTINCT (event_id, rank)) AS d, count(DISTINCT event_id) AS e FROM recommendations WHERE topic = $1",
+            [scenario.topic], columns: ["n", "d", "e"])
+        let row = result.first ?? [:]
+        return (Int((row["n"] ?? "0") ?? "0") ?? 0, Int((row["d"] ?? "0") ?? "0") ?? 0, Int((row["e"] ?? "0") ?? "0") ?? 0)
+    }
+
+    /// Waits until the topic has at least `rows` rows, so that a fault hits the stream in the middle.
+    private func waitForRows(_ scenario: Scenario, database: String, atLeast rows: Int, seconds: Int = 60) async throws {
+        for _ in 0..<(seconds * 10) {
+            // Before the consumer created the table the query fails: that counts as no rows yet.
+            if let current = try? await counts(scenario, database: database).rows, current >= rows { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("fewer than \(rows) rows after \(seconds) s")
+    }
+
+    @Test(.enabled(if: enabled))
+    func killedFiveTimesLosesAndDuplicatesNothing() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let scenario = try await Scenario(events: 20_000, badEvery: 500, logger: logger)
+        var random = SplitMix64(seed: UInt64(Date().timeIntervalSince1970))
+        var process = try consumer(scenario, database: database, extra: ["--batch-size", "50"])
+        for round in 1...5 {
+            // Each kill lands while rows are being written: after some progress, at a random moment.
+            try await waitForRows(scenario, database: database, atLeast: round * 10 * 2_000)
+            try await Task.sleep(for: .milliseconds(random.next(below: 300)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            process = try consumer(scenario, database: database, extra: ["--batch-size", "50"])
+        }
+        try await waitForExit(process, seconds: 180)
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 20_000)
+        #expect(rows == 10 * 20_000)
+        #expect(distinct == rows)
+    }
+
+    @Test(.enabled(if: enabled))
+    func twoMembersOneKilledLosesNothing() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let scenario = try await Scenario(events: 6_000, logger: logger)
+        let first = try consumer(scenario, database: database, extra: ["--batch-size", "50"])
+        let second = try consumer(scenario, database: database, extra: ["--batch-size", "50"])
+        try await Task.sleep(for: .seconds(5))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try await waitForExit(second, seconds: 120)
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 6_000)
+        #expect(rows == 60_000)
+        #expect(distinct == rows)
+    }
+
+    /// A database of its own, stopped and started again while the consumer writes.
+    @Test(.enabled(if: enabled))
+    func databaseRestartMidStreamLosesNothing() async throws {
+        let directory = NSTemporaryDirectory() + "reco-pg-restart-\(UUID().uuidString.prefix(8))"
+        let port = "55\(400 + Int.random(in: 40...99))"
+        // system() waits for the script itself; Foundation's Process would also wait for the
+        // server that pg_ctl leaves running, which inherits the script's descriptors.
+        func postgres(_ action: String) throws -> String {
+            let output = directory + "/\(action).out"
+            let command = "RECO_PG_DIR='\(directory)' RECO_PG_PORT=\(port) '\(Self.root)/scripts/lib/postgres.sh' \(action) > '\(output)' 2>&1 < /dev/null"
+            guard system(command) == 0 else { throw DatabaseError(kind: .connection, message: "postgres.sh \(action) failed: \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")") }
+            return ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try postgres("start")
+        defer { _ = try? postgres("stop") }
+        let scenario = try await Scenario(events: 8_000, logger: logger)
+        let process = try consumer(scenario, database: database, extra: ["--batch-size", "20"])
+        try await waitForRows(scenario, database: database, atLeast: 10 * 500)
+        _ = try postgres("stop")
+        try await Task.sleep(for: .seconds(3))
+        _ = try postgres("start")
+        try await waitForExit(process, seconds: 120)
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 8_000)
+        #expect(rows == 80_000)
+        _ = try? FileManager.default.removeItem(atPath: directory)
+        #expect(distinct == rows)
+    }
+
+    /// Recommendations from reco-api, which is killed and restarted while events flow.
+    @Test(.enabled(if: enabled))
+    func apiOutageMidStreamLosesNothing() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let scenario = try await Scenario(events: 6_000, logger: logger)
+        let port = 4_300 + Int.random(in: 0...600)
+        func startAPI() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/reco-api")
+            process.arguments = ["--model", scenario.modelPath, "--movies", "none", "--port", String(port), "--log-level", "warning"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        var api = try startAPI()
+        let process = try consumer(scenario, database: database, extra: ["--api", "http://127.0.0.1:\(port)", "--batch-size", "20", "--api-timeout", "2"])
+        try await waitForRows(scenario, database: database, atLeast: 10 * 500)
+        kill(api.processIdentifier, SIGKILL)
+        api.waitUntilExit()
+        try await Task.sleep(for: .seconds(4))
+        api = try startAPI()
+        try await waitForExit(process, seconds: 120)
+        api.terminate()
+        api.waitUntilExit()
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 6_000)
+        #expect(rows == 60_000)
+        #expect(distinct == rows)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import RecoCore
+import Testing
+import TestSupport
+
+/// `dags/daily_dag.yaml` end to end through the `dagrun` executable: embedded broker, reco-api,
+/// consumer and producer as real processes, against the PostgreSQL that scripts/test starts.
+@Suite(.serialized) struct DailyDagTests {
+    static let root = Repository.root
+    static let bin = root + "/.build/debug"
+    static var databaseURL: String? { TestEnvironment.databaseURL }
+    static var enabled: Bool { TestEnvironment.databaseEnabled }
+
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(5)))
+    func theDailyDagMovesEventsIntoPostgreSQL() async throws {
+        let database = try #require(Self.databaseURL, "RECO_TEST_DATABASE_URL is not set")
+        let work = NSTemporaryDirectory() + "daily-dag-\(UUID().uuidString.prefix(8))"
+        let topic = "daily_\(UUID().uuidString.prefix(8).lowercased())"
+        try Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
+        try Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
+        try Shell.run("\(Self.bin)/reco train --data \(work)/prepared --factors 8 --epochs 5 --output \(work)/model.recomodel --no-progress")
+
+        let broker = Process()
+        broker.executableURL = URL(fileURLWithPath: "\(Self.bin)/reco")
+        broker.arguments = ["broker", "--port", String(freePort()), "--partitions", "4", "--topics", topic,
+                            "--write-config", "\(work)/kafka.properties", "--log-level", "warning"]
+        broker.standardOutput = FileHandle.nullDevice
+        broker.standardError = FileHandle.nullDevice
+        try broker.run()
+        defer {
+            broker.terminate()
+            broker.waitUntilExit()
+        }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(work)/kafka.properties") { try await Task.sleep(for: .milliseconds(100)) }
+
+        // A local webhook that answers 503 to each notification's first attempt.
+        let hookPort = freePort()
+        // Started in the background by system(): Foundation's waitUntilExit hangs on a shell whose child lives on.
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let started = system("python3 \(Self.root)/scripts/lib/webhook_sink.py --port \(hookPort) --output \(work)/notifications.jsonl "
+                             + "--fail-first 1 </dev/null >\(work)/sink.log 2>&1 & echo $! >\(work)/sink.pid")
+        #expect(started == 0)
+        defer {
+            if let pid = Int32(((try? String(contentsOfFile: "\(work)/sink.pid", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(pid, SIGKILL)
+            }
+        }
+
+        let environment = [
+            "RECO_BIN": Self.bin, "RECO_MODEL": "\(work)/model.recomodel", "RECO_DATA": "\(work)/prepared", "KAFKA_CONFIG": "\(work)/kafka.properties",
+            "DATABASE_URL": database, "RECO_EVENTS": "300", "RECO_RATE": "1000", "RECO_IDLE_SECONDS": "3", "RECO_TOPIC": topic,
+            "RECO_GROUP": "group-\(topic)", "RECO_API_PORT": String(freePort()),
+            "RECO_ARCHIVE_TARGET": "--directory \(work)/archive", "RECO_ARCHIVE_FLUSH_SIZE": "25",
+            "RECO_WEBHOOK_URL": "http://127.0.0.1:\(hookPort)/hooks/catch/1/secret-token/",
+        ]
+        let status = try Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
+                                   environment: environment, directory: Self.root, allowFailure: true)
+        let runDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag").first { !$0.hasPrefix(".") })
+        let runEnd = (try? String(contentsOfFile: "\(work)/runs/daily_dag/\(runDirectory)/run_end/attempt=1.log", encoding: .utf8)) ?? ""
+        #expect(status == 0, "dagrun failed; logs in \(work)/runs")
+        #expect(runEnd.contains("events produced:   300"), "\(runEnd)")
+        #expect(runEnd.contains("rows in recommendations for topic \(topic): 3000"), "\(runEnd)")
+        #expect(runEnd.contains("dead letters:      0"), "\(runEnd)")
+        #expect(runEnd.contains("latest top 10 for customer"), "\(runEnd)")
+        let rows = try Shell.output("psql '\(database)' -X -qtA -c \"SELECT count(*), count(DISTINCT (kafka_partition, kafka_offset)) FROM recommendations WHERE topic = '\(topic)'\"")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "3000|300")
+        let statusText = try Shell.output("\(Self.bin)/dagrun status --dag daily_dag --runs-dir \(work)/runs")
+        #expect(statusText.contains("daily_dag  run \(runDirectory)  success"))
+        #expect(statusText.contains("run_all: all services ready"))
+        #expect(ProcessTable.commands(containing: "--topic \(topic)").isEmpty, "no service outlives the run")
+
+        // One notification per event, each after a retried first attempt; the URL's secret in no log.
+        #expect(runEnd.contains("notifications delivered 300, attempts 600, dead letters 0"), "\(runEnd)")
+        let notifications = ((try? String(contentsOfFile: "\(work)/notifications.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(notifications.count == 300)
+        let keys = Set(notifications.compactMap { try? JSONParser.parse(Array($0.utf8))["idempotency_key"]?.string })
+        #expect(keys.count == 300)
+        let logs = try Shell.output("cat \(work)/runs/daily_dag/\(runDirectory)/*/*.log")
+        #expect(!logs.isEmpty && !logs.contains("secret-token"))
+
+        // Archived objects of 25 events each, in the S3 sink's layout; a partition's last partial object stays open.
+        let archive = "\(work)/archive/topics/\(topic)"
+        let objects = try Shell.output("find \(archive) -name '*.json' | sort").split(separator: "\n")
+        #expect(objects.allSatisfy { $0.contains("/partition=") && $0.hasSuffix(".json") && $0.contains("/\(topic)+") })
+        let lines = try Shell.output("cat \(archive)/partition=*/*.json | wc -l").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(lines) == objects.count * 25)
+        #expect(objects.count * 25 > 300 - 4 * 25)
+        #expect(runEnd.contains("objects \(objects.count), records archived \(objects.count * 25)"), "\(runEnd)")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aDependentStartsWithinOneProbeIntervalOfReadiness() async throws {
+        let work = NSTemporaryDirectory() + "dagrun-gate-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try """
+            dag_id: gate
+            tasks:
+              - id: serve
+                services:
+                  - name: slow
+                    command: sleep 1; date +%s.%N > \(work)/ready_at; exec sleep 600
+                    readiness: {exec: "test -s \(work)/ready_at", interval: 500ms, deadline: 20s}
+                  - name: dependent
+                    depends_on: {slow: service_healthy}
+                    command: date +%s.%N > \(work)/started_at
+                    wait: exit
+            """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
+        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error") == 0)
+        let ready = try #require(Double(try String(contentsOfFile: "\(work)/ready_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let started = try #require(Double(try String(contentsOfFile: "\(work)/started_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(started >= ready)
+        // One probe interval (500 ms) plus the probe's and the dependent's process start-up on a
+        // 2-core machine that the rest of the test suite keeps busy.
+        #expect(started - ready < 0.5 + 1.5, "started \(started - ready) s after its dependency became ready")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func sigtermToTheRunnerStopsEverythingAndExits130() async throws {
+        let work = NSTemporaryDirectory() + "dagrun-sigterm-\(UUID().uuidString.prefix(8))"
+        let marker = "81\(Int.random(in: 1000...9999))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try """
+            dag_id: signal_test
+            tasks:
+              - id: serve
+                services:
+                  - {name: api, command: "sleep \(marker)1 & sleep \(marker)2 & wait"}
+                  - {name: job, command: "exec sleep \(marker)3", wait: exit, depends_on: [api]}
+            """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: "\(Self.bin)/dagrun")
+        runner.arguments = ["run", "\(work)/dag.yaml", "--runs-dir", "\(work)/runs", "--log-level", "error"]
+        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        for _ in 0..<50 where ProcessTable.commands(containing: "sleep \(marker)3").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!ProcessTable.commands(containing: marker).isEmpty)
+        // A second run of the same DAG is refused while this one is active.
+        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error", allowFailure: true) == 3)
+        runner.terminate()
+        runner.waitUntilExit()
+        #expect(runner.terminationStatus == 130)
+        #expect(ProcessTable.commands(containing: marker).isEmpty)
+        #expect(try Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs").contains("signal_test  run"))
+        #expect(try Shell.run("\(Self.bin)/dagrun validate \(work)/missing.yaml", allowFailure: true) == 2)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+@testable import RecoStore
+import Testing
+import TestSupport
+
+/// Against the real PostgreSQL that scripts/test starts (RECO_TEST_DATABASE_URL).
+@Suite(.serialized) struct RecommendationStoreTests {
+    static var enabled: Bool { TestEnvironment.databaseEnabled }
+
+    private func store(searchPath schema: String? = nil) throws -> RecommendationStore {
+        var url = try TestEnvironment.requireDatabase()
+        if let schema { url += (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)" }
+        return RecommendationStore(url: DatabaseURL(url, environment: [:]), logger: quietLogger("store-test"))
+    }
+
+    private func list(_ topic: String, offset: Int64, eventIndex: Int = 0, movies: [UInt32] = [9_101, 9_102]) -> RecommendationList {
+        RecommendationList(topic: topic, partition: 2, offset: offset, eventIndex: eventIndex, eventId: "e\(offset)-\(eventIndex)", customerId: 785_314,
+                           watchedMovieId: 9_100, watchedAt: "2026-11-25T18:00:00.123Z", movieIds: movies,
+                           scores: movies.enumerated().map { 4.25 - Double($0.offset) * 0.1234 }, modelVersion: "v1", coldStart: false)
+    }
+
+    @Test(.enabled(if: enabled))
+    func writesListsOncePerEventAndTheViewsGiveOneRowPerRank() async throws {
+        let store = try store()
+        try await store.migrate()
+        #expect(try await store.migrate().isEmpty)  // nothing left to apply
+        let topic = "test-\(UUID().uuidString)"
+        let nasty = "Tricky \"quoted\", back\\slash, {braces}, NULL, comma, accents: Amélie"
+        let movies = [MovieRow(movieId: 9_101, title: nasty, year: nil), MovieRow(movieId: 9_102, title: "Plain", year: 1999)]
+        let lists = [list(topic, offset: 7), list(topic, offset: 7, eventIndex: 1), list(topic, offset: 8)]
+        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 3)
+        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 0)
+        // Lists stored without progress (a manual load): the primary key still refuses duplicates.
+        try await store.execute("DELETE FROM recommendations_progress WHERE topic = $1", [topic])
+        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 0)
+        // A later batch of the partition goes in; an earlier offset seen again afterwards does not.
+        #expect(try await store.write([list(topic, offset: 9)], movies: [], retryUntil: .now + .seconds(10)) == 1)
+        #expect(try await store.write([list(topic, offset: 8, eventIndex: 1)], movies: [], retryUntil: .now + .seconds(10)) == 0)
+
+        let stored = try await store.rows(
+            """
+            SELECT kafka_offset, event_index, rank, movie_id, title, year, score, cold_start,
+                   to_char(event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t
+            FROM recommendations WHERE topic = $1 ORDER BY kafka_offset, event_index, rank
+            """, [topic], columns: ["kafka_offset", "event_index", "rank", "movie_id", "title", "year", "score", "cold_start", "t"])
+        #expect(stored.count == 8)
+        #expect(stored.map { $0["rank"] ?? nil } == ["1", "2", "1", "2", "1", "2", "1", "2"])
+        #expect(stored.map { $0["event_index"] ?? nil } == ["0", "0", "1", "1", "0", "0", "0", "0"])
+        #expect(stored[0]["title"] == .some(nasty))
+        #expect(stored[0]["year"] == .some(nil))
+        #expect(stored[1]["title"] == .some("Plain"))
+        #expect(stored[1]["year"] == .some("1999"))
+        #expect(stored[0]["score"] == .some("4.25"))
+        #expect(stored[1]["score"] == .some("4.1266"))
+        #expect(stored[0]["cold_start"] == .some("f"))
+        #expect(stored[0]["t"] == .some("2026-11-25T18:00:00.123"))
+        // The seed's view and columns, Estimate_Score in double precision.
+        let view = try await store.rows(#"SELECT "Movie_Id", "Year", "Name", "Estimate_Score", pg_typeof("Estimate_Score")::text AS type, "Cust_id" FROM top_movies WHERE "Name" = 'Plain'"#,
+                                        columns: ["Movie_Id", "Year", "Name", "Estimate_Score", "type", "Cust_id"])
+        #expect(view.contains { $0["Cust_id"] == .some("785314") && $0["Year"] == .some("1999") && $0["Estimate_Score"] == .some("4.1266") })
+        #expect(view.first?["type"] == .some("double precision"))
+        // A changed title replaces the old one; the lists keep pointing at the movie.
+        _ = try await store.write([], movies: [MovieRow(movieId: 9_102, title: "Plain (restored)", year: 1999)], retryUntil: .now + .seconds(10))
+        let renamed = try await store.rows("SELECT DISTINCT title FROM recommendations WHERE topic = $1 AND movie_id = 9102", [topic], columns: ["title"])
+        #expect(renamed.map { $0["title"] ?? nil } == ["Plain (restored)"])
+    }
+
+    /// A database of the first layout (one row per rank, event k of a message at ranks k × 100 + 1…)
+    /// migrates with every row kept.
+    @Test(.enabled(if: enabled))
+    func theFirstLayoutMigratesWithItsRows() async throws {
+        let schema = "migration_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try store()
+        try await admin.execute("CREATE SCHEMA \(schema)")
+        defer { Task { try? await admin.execute("DROP SCHEMA \(schema) CASCADE") } }
+        let old = try store(searchPath: schema)
+        for statement in StoreSchema.migrations[0].statements { try await old.execute(statement) }
+        try await old.execute("""
+            CREATE VIEW top_movies AS SELECT movie_id AS "Movie_Id", year AS "Year", title AS "Name", score AS "Estimate_Score",
+                   customer_id AS "Cust_id", inserted_at FROM recommendations
+            """)
+        try await old.execute("""
+            INSERT INTO recommendations (topic, kafka_partition, kafka_offset, rank, customer_id, movie_id, title, year, score, model_version,
+                                         event_id, event_time, cold_start)
+            VALUES ('t', 0, 5, 1, 42, 11, 'Eleven', 2001, 4.5, 'v0', 'e5', '2026-11-01T10:00:00Z', false),
+                   ('t', 0, 5, 2, 42, 12, NULL, NULL, 4.25, 'v0', 'e5', '2026-11-01T10:00:00Z', false),
+                   ('t', 0, 6, 1, 43, 12, 'Twelve', 1999, 3.1234, 'v0', 'legacy-a', '2026-11-01T10:01:00Z', true),
+                   ('t', 0, 6, 101, 44, 11, 'Eleven', 2001, 3.5, 'v0', 'legacy-b', '2026-11-01T10:01:00Z', true)
+            """)
+        let store = try store(searchPath: schema)
+        // Version 1's tables are there already (created before versions were recorded): it is only recorded.
+        #expect(try await store.migrate() == [1, 2])
+        let lists = try await store.rows(
+            "SELECT kafka_offset, event_index, customer_id, movie_ids::text AS m, scores::text AS s, cold_start FROM recommendation_lists ORDER BY kafka_offset, event_index",
+            columns: ["kafka_offset", "event_index", "customer_id", "m", "s", "cold_start"])
+        #expect(lists.map { "\($0["kafka_offset"]!!)/\($0["event_index"]!!) \($0["m"]!!) \($0["s"]!!)" }
+            == ["5/0 {11,12} {4.5,4.25}", "6/0 {12} {3.1234}", "6/1 {11} {3.5}"])
+        let movies = try await store.rows("SELECT movie_id, title FROM movies ORDER BY movie_id", columns: ["movie_id", "title"])
+        #expect(movies.map { $0["title"] ?? nil } == ["Eleven", "Twelve"])
+        let view = try await store.rows(#"SELECT count(*) AS n FROM top_movies"#, columns: ["n"])
+        #expect(view.first?["n"] == .some("4"))
+        let versions = try await store.rows("SELECT version FROM schema_migrations ORDER BY version", columns: ["version"])
+        #expect(versions.map { $0["version"] ?? nil } == ["1", "2"])
+    }
+}
+
+@Suite(.serialized) struct CopyTests {
+    @Test(.enabled(if: RecommendationStoreTests.enabled))
+    func copyLoadsRowsWithEscapesAndNulls() async throws {
+        let url = try TestEnvironment.requireDatabase()
+        let store = RecommendationStore(url: DatabaseURL(url, environment: [:]), logger: Logger(label: "copy-test"))
+        let table = "copy_test_\(UInt32.random(in: 0...UInt32.max))"
+        try await store.execute("CREATE TABLE \(table) (id integer, note text)")
+        let rows: [[String?]] = [["1", "tab\there"], ["2", nil], ["3", "back\\slash\nnew line"], ["4", "Amélie, \"quoted\""]]
+        #expect(try await store.copy(into: table, columns: ["id", "note"], rows: rows) == 4)
+        let stored = try await store.rows("SELECT id, note FROM \(table) ORDER BY id", columns: ["id", "note"])
+        #expect(stored.map { $0["note"] ?? nil } == rows.map { $0[1] })
+        try await store.execute("DROP TABLE \(table)")
+    }
+}

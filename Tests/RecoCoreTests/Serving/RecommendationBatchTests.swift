@@ -1,0 +1,48 @@
+import Foundation
+@testable import RecoCore
+import Testing
+
+/// The batch API's one type: reco-api writes it by hand, the stream services read it by hand,
+/// and both agree with `Codable`.
+struct RecommendationBatchTests {
+    static let batch = RecommendationBatch(modelVersion: "svd-2026-12-02T10:00:00Z-abc", results: [
+        CustomerRecommendations(customerId: 785_314, coldStart: false, rankedBy: "ials", items: [
+            RecommendedMovie(rank: 1, movieId: 3, title: "Character \"quoted\", \\ and\ttab", year: 2004, score: 4.1234),
+            RecommendedMovie(rank: 2, movieId: 17_770, title: nil, year: nil, score: 3.5),
+        ]),
+        CustomerRecommendations(customerId: 4_294_967_295, coldStart: true, rankedBy: "popularity", items: []),
+    ])
+
+    @Test func handWrittenJSONRoundTripsAndMatchesCodable() throws {
+        let bytes = Self.batch.jsonBytes()
+        #expect(try RecommendationBatch.decode(bytes) == Self.batch)
+        #expect(try JSONDecoder().decode(RecommendationBatch.self, from: Data(bytes)) == Self.batch)
+        #expect(try RecommendationBatch.decode(try JSONEncoder().encode(Self.batch)) == Self.batch)
+    }
+
+    @Test func malformedAnswersNameTheField() {
+        let cases: [(String, String)] = [
+            ("{", "body"), (#"{"results":[]}"#, "model_version"), (#"{"model_version":"v"}"#, "results"),
+            (#"{"model_version":"v","results":[{"customer_id":1}]}"#, "results[0].items"),
+            (#"{"model_version":"v","results":[{"customer_id":-1,"items":[]}]}"#, "results[0].customer_id"),
+            (#"{"model_version":"v","results":[{"customer_id":1,"items":[{"movie_id":2}]}]}"#, "results[0].items[0].score"),
+        ]
+        for (text, field) in cases {
+            #expect { try RecommendationBatch.decode(Array(text.utf8)) } throws: { ($0 as? RecommendationBatch.Malformed)?.field == field }
+        }
+    }
+
+    @Test func theCatalogueJoinRoundsScoresOnce() {
+        let catalog = MovieCatalog([Movie(id: 3, year: 2004, title: "Character")])
+        let list = RecommendedMovie.list([ScoredMovie(movieId: 3, score: 4.123_456), ScoredMovie(movieId: 9, score: 2.000_04)], catalog: catalog)
+        #expect(list == [RecommendedMovie(rank: 1, movieId: 3, title: "Character", year: 2004, score: 4.1235),
+                         RecommendedMovie(rank: 2, movieId: 9, title: nil, year: nil, score: 2.0)])
+    }
+
+    @Test func requestBodiesDecodeAsTheRouteReadsThem() throws {
+        let request = RecommendationBatchRequest(customerIds: [1, 4_294_967_295], limit: 10, excludeRated: false, ranker: "svd")
+        #expect(try JSONDecoder().decode(RecommendationBatchRequest.self, from: Data(request.jsonBytes())) == request)
+        let minimal = RecommendationBatchRequest(customerIds: [7])
+        #expect(String(decoding: minimal.jsonBytes(), as: UTF8.self) == #"{"customer_ids":[7]}"#)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CommandOptions
+import StreamKit
+import Testing
+
+/// The shared option groups: what each service's command line accepts and defaults to.
+struct OptionsTests {
+    struct Defaults: StreamServiceDefaults {
+        static let group = "test-group"
+        static let batchSize = 42
+    }
+
+    struct Command: ParsableCommand {
+        @OptionGroup var kafka: KafkaOptions
+        @OptionGroup var consumerGroup: ConsumerGroupOptions<Defaults>
+        @OptionGroup var recommendations: RecommendationSourceOptions
+        @OptionGroup var monitoring: MonitoringOptions
+        @OptionGroup var logging: LoggingOptions
+    }
+
+    @Test func fractionsOfSecondsAreKept() throws {
+        let command = try Command.parseAsRoot(["--api", "http://127.0.0.1:4000", "--api-timeout", "0.5", "--exit-when-idle", "1.25",
+                                               "--stats-interval", "0.2"]) as? Command
+        let parsed = try #require(command)
+        #expect(parsed.recommendations.apiTimeout == .milliseconds(500))
+        #expect(parsed.consumerGroup.exitWhenIdle == .milliseconds(1_250))
+        #expect(parsed.monitoring.statsInterval == .milliseconds(200))
+    }
+
+    @Test func eachServiceHasItsOwnDefaults() throws {
+        let parsed = try #require(try Command.parseAsRoot(["--model", "m.recomodel"]) as? Command)
+        #expect(parsed.consumerGroup.group == "test-group")
+        #expect(parsed.consumerGroup.batchSize == 42)
+        #expect(parsed.consumerGroup.autoOffsetReset == .earliest)
+        #expect(parsed.kafka.topic == "watch_events")
+        #expect(parsed.recommendations.apiTimeout == .seconds(10))
+        #expect(parsed.monitoring.metricsPort == nil)
+        #expect(Command.helpMessage().contains("default: test-group"))
+    }
+
+    @Test func badValuesAreRefusedWithTheOptionsName() {
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--auto-offset-reset", "smallest"]) }
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--api-timeout", "-1"]) }
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--api", "http://x"]) }
+        #expect(throws: (any Error).self) { try Command.parseAsRoot([]) }
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--metrics-port", "70000"]) }
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--batch-size", "0"]) }
+        let message = Command.message(for: ValidationError("x"))
+        #expect(!message.isEmpty)
+    }
+}

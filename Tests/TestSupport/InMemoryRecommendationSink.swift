@@ -1,0 +1,62 @@
+import RecoStore
+import Synchronization
+
+/// `RecommendationSink` in memory, with the store's idempotence rule (a partition's lists below
+/// its progress are skipped), so the consumer's handler is tested without PostgreSQL. It can be
+/// told to fail the next writes, as a database that is down would.
+public final class InMemoryRecommendationSink: RecommendationSink {
+    public struct Contents: Sendable {
+        public var lists: [RecommendationList] = []
+        public var movies: [UInt32: MovieRow] = [:]
+        public var deadLetters: [DeadLetterRow] = []
+        public var progress: [String: Int64] = [:]
+    }
+
+    private let state = Mutex(Contents())
+    private let failures = Mutex(0)
+
+    public init() {}
+
+    public var contents: Contents { state.withLock { $0 } }
+
+    /// The next `count` calls fail with a transient connection error.
+    public func failNext(_ count: Int) {
+        failures.withLock { $0 = count }
+    }
+
+    private func failIfAsked() throws(DatabaseError) {
+        let fail = failures.withLock { remaining -> Bool in
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+        if fail { throw DatabaseError(kind: .connection, message: "the in-memory database is down") }
+    }
+
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
+        try failIfAsked()
+        return state.withLock { state in
+            for movie in movies { state.movies[movie.movieId] = movie }
+            var inserted = 0
+            var next: [String: Int64] = [:]
+            for list in lists {
+                let key = "\(list.topic)/\(list.partition)"
+                guard list.offset >= state.progress[key] ?? 0 else { continue }
+                state.lists.append(list)
+                inserted += 1
+                next[key] = max(next[key] ?? 0, list.offset + 1)
+            }
+            state.progress.merge(next) { max($0, $1) }
+            return inserted
+        }
+    }
+
+    public func recordDeadLetters(_ rows: [DeadLetterRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+        try failIfAsked()
+        state.withLock { state in
+            for row in rows where !state.deadLetters.contains(where: { $0.topic == row.topic && $0.partition == row.partition && $0.offset == row.offset }) {
+                state.deadLetters.append(row)
+            }
+        }
+    }
+}
