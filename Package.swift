@@ -187,7 +187,14 @@ let package = Package(
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore", "TestSupport"]),
         .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "StreamKitTests", dependencies: ["StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "TestSupport"]),
+        .testTarget(
+            name: "StreamKitTests",
+            dependencies: [
+                "StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "ConsumerTests", dependencies: ["consumer", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport"]),
         .testTarget(
             name: "NotifierTests",

@@ -52,6 +52,11 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
     public struct Totals: Sendable, Equatable {
         public var consumed = 0
         public var deadLetters = 0
+
+        public init(consumed: Int = 0, deadLetters: Int = 0) {
+            self.consumed = consumed
+            self.deadLetters = deadLetters
+        }
     }
 
     public let settings: Settings

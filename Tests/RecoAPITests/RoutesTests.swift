@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import RecoCore
 @testable import RecoAPI
+import StreamKit
 import Testing
 
 @Suite struct RoutesTests {
@@ -131,6 +132,25 @@ import Testing
                     #expect(response.status == status, "\(body.prefix(40))")
                     #expect(json(response)["field"] as? String == field, "\(body.prefix(40))")
                 }
+            }
+        }
+    }
+
+    /// The consumer stores what it is given: the batch route's answer, read by the stream
+    /// services' decoder, is exactly what the model file gives in process (titles, years,
+    /// rounded scores), so rows written with --api and with --model are the same.
+    @Test func batchAnswerEqualsTheInProcessSource() async throws {
+        let models = try TestModels()
+        let recommender = Recommender(model: try RecoModel(path: models.modelPath))
+        let expected = try await ModelFileSource(recommender: recommender, catalog: try MovieCatalog.load(path: models.moviesPath))
+            .recommend([200, 7, 100], limit: 3)
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/v1/recommendations/batch", method: .post,
+                                     body: ByteBuffer(bytes: RecommendationBatchRequest(customerIds: [200, 7, 100], limit: 3).jsonBytes())) { response in
+                #expect(response.status == .ok)
+                let answer = try RecommendationBatch.decode(response.body.readableBytesView)
+                #expect(answer == expected)
+                #expect(answer.results.first?.items.first?.title != nil)
             }
         }
     }

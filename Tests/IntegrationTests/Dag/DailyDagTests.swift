@@ -59,7 +59,7 @@ import TestSupport
         let runEnd = (try? String(contentsOfFile: "\(work)/runs/daily_dag/\(runDirectory)/run_end/attempt=1.log", encoding: .utf8)) ?? ""
         #expect(status == 0, "dagrun failed; logs in \(work)/runs")
         #expect(runEnd.contains("events produced:   300"), "\(runEnd)")
-        #expect(runEnd.contains("rows in recommendations for topic \(topic): 3000"), "\(runEnd)")
+        #expect(runEnd.contains("events with a stored top 10 for topic \(topic): 300 (3000 rows in the recommendations view)"), "\(runEnd)")
         #expect(runEnd.contains("dead letters:      0"), "\(runEnd)")
         #expect(runEnd.contains("latest top 10 for customer"), "\(runEnd)")
         let rows = try Shell.output("psql '\(database)' -X -qtA -c \"SELECT count(*), count(DISTINCT (kafka_partition, kafka_offset)) FROM recommendations WHERE topic = '\(topic)'\"")

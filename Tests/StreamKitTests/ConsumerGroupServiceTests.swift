@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import RecoKafka
+import ServiceLifecycle
+import StreamKit
+import Synchronization
+import Testing
+import TestSupport
+
+/// The shared consumer-group loop with a recording handler, against the Kafka mock cluster:
+/// offsets follow writes, dead letters are acknowledged first, a graceful shutdown drains and
+/// commits, a failing write stores nothing.
+@Suite(.serialized) struct ConsumerGroupServiceTests {
+    /// Remembers what it was given; messages whose value is "bad" are dead letters; a write
+    /// fails when `failWrites` is set.
+    final class RecordingHandler: BatchHandler {
+        let written = Mutex<[Int64]>([])
+        let finished = Atomic<Bool>(false)
+        let failWrites: Bool
+
+        init(failWrites: Bool = false) {
+            self.failWrites = failWrites
+        }
+
+        func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<[Int64]> {
+            let bad = batch.filter { $0.value == Array("bad".utf8) }
+            return BatchResult(pending: batch.filter { $0.value != Array("bad".utf8) }.map(\.offset),
+                               deadLetters: bad.map { DeadLetter(message: $0, reason: "bad", error: "a bad message") }, finishing: batch)
+        }
+
+        func write(_ pending: [Int64], context: BatchContext) async throws -> [DeadLetter] {
+            if failWrites { throw CancellationError() }
+            written.withLock { $0 += pending }
+            return []
+        }
+
+        func finish() async { finished.store(true, ordering: .relaxed) }
+    }
+
+    private let logger = quietLogger("loop-test")
+
+    private func setUp(messages: [String]) async throws -> (KafkaMockCluster, KafkaConfiguration, String) {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        let topic = "loop-\(UUID().uuidString.prefix(8))"
+        try cluster.createTopic(topic, partitions: 1)
+        try cluster.createTopic(topic + ".dlq", partitions: 1)
+        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        for text in messages { try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: Array(text.utf8))) }
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+        return (cluster, kafka, topic)
+    }
+
+    private func service(_ kafka: KafkaConfiguration, topic: String, handler: RecordingHandler, idle: Duration? = .seconds(2),
+                         pipelined: Bool = false) throws -> ConsumerGroupService<RecordingHandler> {
+        var settings = ConsumerGroupService<RecordingHandler>.Settings(name: "test", topic: topic, group: "loop-group", deadLetterTopic: topic + ".dlq")
+        settings.batchSize = 7
+        settings.exitWhenIdle = idle
+        settings.pipelined = pipelined
+        return try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, logger: logger)
+    }
+
+    @Test func aGracefulShutdownDrainsCommitsAndLeavesNothingToReadAgain() async throws {
+        let (cluster, kafka, topic) = try await setUp(messages: (0..<40).map { $0 % 10 == 3 ? "bad" : "event \($0)" })
+        defer { withExtendedLifetime(cluster) {} }
+        let handler = RecordingHandler()
+        let loop = try service(kafka, topic: topic, handler: handler, idle: nil, pipelined: true)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)],
+                                                      logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while loop.totals.consumed < 40 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let expected: [Int64] = (0..<40).filter { $0 % 10 != 3 }.map { Int64($0) }
+        let written = handler.written.withLock { $0 }
+        #expect(written == expected)
+        #expect(loop.totals == .init(consumed: 40, deadLetters: 4))
+        let finished = handler.finished.load(ordering: .relaxed)
+        #expect(finished)
+
+        // The dead letters are in their topic with their origin.
+        let reader = try KafkaConsumer(configuration: kafka, groupID: "dlq-reader", topics: [topic + ".dlq"], logger: logger)
+        var letters: [KafkaConsumedMessage] = []
+        for _ in 0..<100 where letters.count < 4 { letters += try await reader.poll(maximum: 10, timeout: .milliseconds(200)) }
+        await reader.close()
+        #expect(letters.compactMap { $0.header("source.offset") } == ["3", "13", "23", "33"])
+
+        // The next member of the group starts after everything the first one finished.
+        let next = RecordingHandler()
+        try await service(kafka, topic: topic, handler: next).run()
+        let reread = next.written.withLock { $0 }
+        #expect(reread.isEmpty)
+    }
+
+    @Test func aFailedWriteStoresNoOffsetAndTheMessagesAreReadAgain() async throws {
+        let (cluster, kafka, topic) = try await setUp(messages: (0..<5).map { "event \($0)" })
+        defer { withExtendedLifetime(cluster) {} }
+        let failing = RecordingHandler(failWrites: true)
+        await #expect(throws: CancellationError.self) { try await service(kafka, topic: topic, handler: failing).run() }
+        let finished = failing.finished.load(ordering: .relaxed)
+        #expect(finished)
+        let retry = RecordingHandler()
+        try await service(kafka, topic: topic, handler: retry).run()
+        let again = retry.written.withLock { $0 }
+        #expect(again == [0, 1, 2, 3, 4])
+    }
+}
