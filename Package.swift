@@ -170,6 +170,7 @@ let package = Package(
                 "CommandOptions", "DagEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Helpers every test target shares: test servers' settings, a small model, an in-memory sink, a hook server.
         .target(

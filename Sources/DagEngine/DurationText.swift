@@ -1,4 +1,5 @@
 import Foundation
+import RecoCore
 
 /// Durations as written in DAG files: `500ms`, `2s`, `1.5m`, `1h`, or a bare number of seconds.
 enum DurationText {
@@ -15,7 +16,7 @@ enum DurationText {
 
     /// `1.5 s`, `250 ms`, `2 min 5 s`: for status tables and messages.
     static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
         if seconds < 60 { return String(format: "%.1f s", seconds) }
         let whole = Int(seconds.rounded())

@@ -15,8 +15,7 @@ struct ProbeChecker: Sendable {
             do {
                 var request = HTTPClientRequest(url: url)
                 request.method = .GET
-                let milliseconds = probe.timeout.components.seconds * 1000 + probe.timeout.components.attoseconds / 1_000_000_000_000_000
-                let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
+                let response = try await client.execute(request, timeout: TimeAmount(probe.timeout))
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 return (200..<300).contains(Int(response.status.code))
             } catch {

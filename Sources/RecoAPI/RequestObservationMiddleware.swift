@@ -1,3 +1,4 @@
+import RecoCore
 import Hummingbird
 import Logging
 
@@ -28,7 +29,7 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
         metrics.recordRequest(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         context.logger.debug("request", metadata: [
             "http.method": "\(request.method)", "http.route": "\(route)", "http.status": "\(status)",
-            "http.duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            "http.duration_ms": "\(elapsed.milliseconds)",
         ])
     }
 }

@@ -76,7 +76,7 @@ private func kafkaDeliveryCallback(_ client: OpaquePointer?, _ message: UnsafePo
     let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     let id = UInt64(UInt(bitPattern: record._private))
     let error = record.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(record.err, context: "delivery to \(topic)")
-    context.onDelivery(KafkaDeliveryReport(messageID: id, topic: topic, partition: record.partition, offset: record.offset, error: error))
+    context.onDelivery(KafkaDeliveryReport(messageId: id, topic: topic, partition: record.partition, offset: record.offset, error: error))
 }
 
 private func kafkaRebalanceCallback(_ client: OpaquePointer?, _ error: rd_kafka_resp_err_t,

@@ -11,7 +11,7 @@ public final class KafkaConsumer: Sendable {
     private let assignment: Assignment
     private let closed = Atomic<Bool>(false)
 
-    public init(configuration: KafkaConfiguration, groupID: String, topics: [String], logger: Logger) throws(KafkaError) {
+    public init(configuration: KafkaConfiguration, groupId: String, topics: [String], logger: Logger) throws(KafkaError) {
         var settings = configuration
             .withDefault("enable.auto.offset.store", "false")
             .withDefault("enable.auto.commit", "true")
@@ -19,14 +19,14 @@ public final class KafkaConsumer: Sendable {
             .withDefault("auto.offset.reset", "earliest")
             // A fetch returns after at most 50 ms without data (librdkafka waits 500 ms): low latency at low rates.
             .withDefault("fetch.wait.max.ms", "50")
-        settings.set("group.id", groupID)
+        settings.set("group.id", groupId)
         let assignment = Assignment(logger: logger)
         let context = ClientContext(logger: logger, rebalance: assignment)
         handle = try RdKafkaHandle(type: .consumer, configuration: settings, context: context, label: "kafka-consumer")
         self.logger = logger
         self.assignment = assignment
         try handle.subscribe(topics)
-        logger.info("Kafka consumer subscribed", metadata: ["kafka.group": "\(groupID)", "kafka.topics": "\(topics)",
+        logger.info("Kafka consumer subscribed", metadata: ["kafka.group": "\(groupId)", "kafka.topics": "\(topics)",
                                                           "kafka.bootstrap": "\(settings.bootstrapServers)"])
     }
 

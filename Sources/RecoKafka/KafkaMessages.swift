@@ -57,7 +57,7 @@ public struct KafkaConsumedMessage: Sendable, Equatable {
 /// What became of one produced message.
 public struct KafkaDeliveryReport: Sendable, Equatable {
     /// The id `KafkaProducer.send` returned for the message.
-    public var messageID: UInt64
+    public var messageId: UInt64
     public var topic: String
     public var partition: Int32
     public var offset: Int64

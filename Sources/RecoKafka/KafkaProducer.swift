@@ -6,7 +6,7 @@ import Synchronization
 /// report through `onDelivery`, called on the producer's poll thread.
 public final class KafkaProducer: Sendable {
     private let handle: RdKafkaHandle
-    private let nextID = Atomic<UInt64>(1)
+    private let nextId = Atomic<UInt64>(1)
     private let counters: Counters
     private let logger: Logger
 
@@ -52,7 +52,7 @@ public final class KafkaProducer: Sendable {
     @discardableResult
     public func send(_ message: KafkaOutgoingMessage) async throws(KafkaError) -> UInt64 {
         if let fatal = fatalError { throw fatal }
-        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
         var waited = 0
         while let error = handle.produce(message, id: id) {
             guard error.code == KafkaError.Code.queueFull, waited < 60_000 else { throw error }

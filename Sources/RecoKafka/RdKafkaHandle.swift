@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import RecoCore
 import Synchronization
 
 /// The one owner of an `rd_kafka_t`: creates it from a configuration and destroys it, serves
@@ -74,7 +75,7 @@ final class RdKafkaHandle: @unchecked Sendable {
 
     /// Milliseconds for librdkafka's `int timeout_ms` parameters, fractions kept, clamped.
     static func milliseconds(_ duration: Duration) -> Int32 {
-        Int32(clamping: duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        Int32(clamping: duration.wholeMilliseconds)
     }
 }
 

@@ -75,7 +75,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         self.handler = handler
         self.metrics = metrics
         self.logger = logger
-        consumer = try KafkaConsumer(configuration: kafka, groupID: settings.group, topics: [settings.topic], logger: logger)
+        consumer = try KafkaConsumer(configuration: kafka, groupId: settings.group, topics: [settings.topic], logger: logger)
         deadLetterProducer = try KafkaProducer(configuration: kafka, logger: logger)
     }
 
@@ -106,11 +106,13 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
 
     private func consume() async throws {
         let context = BatchContext(consumer: consumer, logger: logger)
-        var assigned: Set<KafkaTopicPartition> = []
-        var lastMessage = ContinuousClock.now
-        var lastStatistics = ContinuousClock.now
-        var writing: Task<Void, any Error>?
-        do {
+        // The batch being written is a child task, so batch N+1 is prepared meanwhile (pipelined);
+        // at most one write is in flight, and an error in it ends the loop.
+        try await withThrowingTaskGroup(of: Void.self) { writes in
+            var writing = false
+            var assigned: Set<KafkaTopicPartition> = []
+            var lastMessage = ContinuousClock.now
+            var lastStatistics = ContinuousClock.now
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let batch = try await consumer.poll(maximum: settings.batchSize, timeout: settings.pollTimeout)
                 let now = ContinuousClock.now
@@ -130,12 +132,13 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                     lastMessage = now
                     let result = try await handler.prepare(batch, context: context)
                     try await send(result.deadLetters)
-                    try await writing?.value
-                    writing = nil
+                    if writing { try await writes.next() }
                     if settings.pipelined {
-                        writing = Task { try await self.complete(batch, result, context: context) }
+                        writes.addTask { try await self.complete(batch, result, context: context) }
+                        writing = true
                     } else {
                         try await complete(batch, result, context: context)
+                        writing = false
                     }
                 }
                 if now - lastStatistics >= settings.statsInterval {
@@ -143,11 +146,8 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                     lastStatistics = now
                 }
             }
-            try await writing?.value
-        } catch {
-            // Let the batch being written finish (or fail) before the consumer closes.
-            _ = try? await writing?.value
-            throw error
+            // The batch in hand is finished before the consumer closes (an error in it is thrown here).
+            try await writes.waitForAll()
         }
     }
 

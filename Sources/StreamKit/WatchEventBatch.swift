@@ -24,4 +24,14 @@ public struct WatchEventBatch: Sendable {
     }
 
     public var eventCount: Int { events.reduce(0) { $0 + $1.events.count } }
+
+    /// Every customer's top-N from `source`, waited for while the source is unavailable; the
+    /// model version and the lists by customer id. Empty when the batch has no event.
+    public func recommendations(from source: any RecommendationSource, limit: Int,
+                                context: BatchContext) async throws -> (modelVersion: String, byCustomer: [UInt32: CustomerRecommendations]) {
+        let customers = customerIds
+        guard !customers.isEmpty else { return ("", [:]) }
+        let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, limit: limit) }
+        return (answer.modelVersion, Dictionary(answer.results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first }))
+    }
 }

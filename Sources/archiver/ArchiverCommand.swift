@@ -20,17 +20,14 @@ struct ArchiverCommand: AsyncParsableCommand {
         static let batchSize = 2000
     }
 
-    @OptionGroup var kafka: KafkaOptions
-    @OptionGroup var consumerGroup: ConsumerGroupOptions<Defaults>
+    @Option(help: "Records per object at most (flush.size).")
+    var flushSize = 1000
+
+    @OptionGroup var service: ConsumerServiceOptions<Defaults>
     @OptionGroup var target: ArchiveTargetOptions
-    @OptionGroup var monitoring: MonitoringOptions
-    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Topic for records that are not JSON (default: <topic>.archive-dlq).")
     var deadLetterTopic: String?
-
-    @Option(help: "Records per object at most (flush.size).")
-    var flushSize = 1000
 
     @Option(help: "Close an object before a record this many ms (Kafka record time) after its first; 0 turns it off (rotate.interval.ms).")
     var rotateIntervalMs: Int64 = 600_000
@@ -44,22 +41,17 @@ struct ArchiverCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.bootstrap(label: "archiver")
-        let (settings, path) = try kafka.configuration(logger: logger)
-        let archiveTarget = try await target.makeTarget(environment: ProcessInfo.processInfo.environment, logger: logger)
+        let bootstrapLogger = service.logging.bootstrap(label: "archiver")
+        let archiveTarget = try await target.makeTarget(environment: ProcessInfo.processInfo.environment, logger: bootstrapLogger)
+        let (logger, kafka) = try service.start(label: "archiver", metadata: [
+            "archive.target": "\(archiveTarget.description)", "archive.flush_size": "\(flushSize)", "archive.rotate_interval_ms": "\(rotateIntervalMs)"])
         let archive = ArchiveSettings(flushSize: flushSize, rotateIntervalMilliseconds: rotateIntervalMs > 0 ? rotateIntervalMs : nil, topicsDirectory: topicsDir)
-        logger.info("starting", metadata: ["archive.target": "\(archiveTarget.description)", "archive.flush_size": "\(flushSize)",
-                                           "archive.rotate_interval_ms": "\(rotateIntervalMs)", "kafka.config_file": "\(path ?? "-")",
-                                           "kafka.settings": "\(settings)", "kafka.group": "\(consumerGroup.group)"])
         let handler = ArchiveHandler(archive: archive, target: archiveTarget)
-        let metrics = ConsumerGroupMetrics(service: "archiver")
-        var loop = ConsumerGroupService<ArchiveHandler>.Settings(name: "archiver", kafka: kafka, group: consumerGroup, monitoring: monitoring,
-                                                                 deadLetterTopic: deadLetterTopic ?? kafka.topic + ".archive-dlq")
-        loop.pollTimeout = .milliseconds(250)
-        loop.commitEachBatch = true
-        let service = try ConsumerGroupService(settings: loop, kafka: settings, handler: handler, metrics: metrics, logger: logger)
-        try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger), logger: logger)
-        let totals = handler.totals
-        print("consumed \(service.totals.consumed), objects \(totals.objects), records archived \(totals.archivedRecords), dead letters \(service.totals.deadLetters)")
+        let totals = try await service.run("archiver", handler: handler, kafka: kafka, deadLetterTopic: deadLetterTopic ?? service.kafka.topic + ".archive-dlq",
+                                           metrics: ConsumerGroupMetrics(service: "archiver"), logger: logger) {
+            $0.pollTimeout = .milliseconds(250)
+            $0.commitEachBatch = true
+        }
+        print("consumed \(totals.consumed), objects \(handler.totals.objects), records archived \(handler.totals.archivedRecords), dead letters \(totals.deadLetters)")
     }
 }

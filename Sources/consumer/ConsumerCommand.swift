@@ -20,34 +20,22 @@ struct ConsumerCommand: AsyncParsableCommand {
         static let batchSize = 500
     }
 
-    @OptionGroup var kafka: KafkaOptions
-    @OptionGroup var consumerGroup: ConsumerGroupOptions<Defaults>
+    @OptionGroup var service: ConsumerServiceOptions<Defaults>
     @OptionGroup var recommendations: RecommendationSourceOptions
-    @OptionGroup var monitoring: MonitoringOptions
-    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "PostgreSQL connection URL (default: $DATABASE_URL, else PG* variables).")
     var databaseURL: String?
 
     func run() async throws {
-        let logger = logging.bootstrap(label: "consumer")
-        let (settings, path) = try kafka.configuration(logger: logger)
         let database = DatabaseURL(databaseURL, environment: ProcessInfo.processInfo.environment)
+        let (logger, kafka) = try service.start(label: "consumer", metadata: ["db.url": "\(database)"])
         let store = RecommendationStore(url: database, logger: logger)
-        logger.info("starting", metadata: ["db.url": "\(database)", "kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(settings)",
-                                           "kafka.group": "\(consumerGroup.group)"])
         try await store.migrate()
-
         let metrics = ConsumerMetrics()
-        let writer = RecommendationWriter(sink: store, source: try recommendations.makeSource(), deadLetterTopic: kafka.topic + ".dlq",
-                                          metrics: metrics)
-        var loop = ConsumerGroupService<RecommendationWriter>.Settings(name: "consumer", kafka: kafka, group: consumerGroup,
-                                                                       monitoring: monitoring, deadLetterTopic: kafka.topic + ".dlq")
-        loop.pipelined = true
-        let service = try ConsumerGroupService(settings: loop, kafka: settings, handler: writer, metrics: metrics.group, logger: logger)
-        try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger),
-                                         logger: logger)
-        let totals = writer.totals
-        print("consumed \(service.totals.consumed), events \(totals.events), rows written \(totals.listsWritten), dead letters \(service.totals.deadLetters)")
+        let deadLetterTopic = service.kafka.topic + ".dlq"
+        let writer = RecommendationWriter(sink: store, source: try recommendations.makeSource(), deadLetterTopic: deadLetterTopic, metrics: metrics)
+        let totals = try await service.run("consumer", handler: writer, kafka: kafka, deadLetterTopic: deadLetterTopic, metrics: metrics.group,
+                                           logger: logger) { $0.pipelined = true }
+        print("consumed \(totals.consumed), events \(writer.totals.events), rows written \(writer.totals.listsWritten), dead letters \(totals.deadLetters)")
     }
 }

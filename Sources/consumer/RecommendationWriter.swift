@@ -59,24 +59,20 @@ final class RecommendationWriter: BatchHandler {
         }
         let recommendStart = ContinuousClock.now
         pending.decode = recommendStart - decodeStart
-        let customers = decoded.customerIds
-        if !customers.isEmpty {
-            let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, limit: limit) }
-            let byCustomer = Dictionary(answer.results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
-            var movies: [UInt32: MovieRow] = [:]
-            for (message, events) in decoded.events {
-                for (eventIndex, event) in events.enumerated() {
-                    guard let top = byCustomer[event.customerId] else { continue }
-                    pending.lists.append(RecommendationList(
-                        topic: message.topic, partition: message.partition, offset: message.offset, eventIndex: eventIndex, eventId: event.eventId,
-                        customerId: event.customerId, watchedMovieId: event.movieId, watchedAt: event.watchedAt, movieIds: top.items.map(\.movieId),
-                        scores: top.items.map(\.score), modelVersion: answer.modelVersion, coldStart: top.coldStart))
-                    for item in top.items { movies[item.movieId] = MovieRow(movieId: item.movieId, title: item.title, year: item.year) }
-                }
-                if let timestamp = message.timestampMilliseconds { pending.timestampsMilliseconds.append(timestamp) }
+        let (version, byCustomer) = try await decoded.recommendations(from: source, limit: limit, context: context)
+        var movies: [UInt32: MovieRow] = [:]
+        for (message, events) in decoded.events {
+            for (eventIndex, event) in events.enumerated() {
+                guard let top = byCustomer[event.customerId] else { continue }
+                pending.lists.append(RecommendationList(
+                    topic: message.topic, partition: message.partition, offset: message.offset, eventIndex: eventIndex, eventId: event.eventId,
+                    customerId: event.customerId, watchedMovieId: event.movieId, watchedAt: event.watchedAt, movieIds: top.items.map(\.movieId),
+                    scores: top.items.map(\.score), modelVersion: version, coldStart: top.coldStart))
+                for item in top.items { movies[item.movieId] = MovieRow(movieId: item.movieId, title: item.title, year: item.year) }
             }
-            pending.movies = Array(movies.values)
+            if let timestamp = message.timestampMilliseconds { pending.timestampsMilliseconds.append(timestamp) }
         }
+        pending.movies = Array(movies.values)
         pending.events = decoded.eventCount
         pending.recommend = ContinuousClock.now - recommendStart
         return BatchResult(pending: pending, deadLetters: decoded.deadLetters, finishing: batch)

@@ -3,6 +3,7 @@ import CommandOptions
 import DagEngine
 import Foundation
 import Logging
+import ServiceLifecycle
 
 @main
 struct DagRunCommand: AsyncParsableCommand {
@@ -48,18 +49,15 @@ struct RunDag: AsyncParsableCommand {
         }
         defer { close(lock) }
         let runner = DagRunner(dag: dag, store: store, logger: logger)
-        // Ctrl-C and SIGTERM stop the services in reverse order instead of killing the runner.
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { runner.requestStop() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
         // Unbuffered: these lines interleave with the log lines on a terminal or in a file.
         FileHandle.standardOutput.write(Data("dagrun: \(dag.id) run \(runner.runId) (logs and state in \(runner.runDirectory))\n".utf8))
-        let record = try await runner.run()
+        // Ctrl-C, SIGTERM and SIGHUP stop the services in reverse order instead of killing the runner.
+        let service = DagRunService(runner: runner)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigint, .sigterm, .sighup], logger: logger))
+        try await group.run()
+        guard let record = service.record else { throw ExitCode(1) }
         FileHandle.standardOutput.write(Data((StatusTable.render(record) + "\n").utf8))
         switch record.state {
         case .success: return

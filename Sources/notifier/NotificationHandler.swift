@@ -25,40 +25,34 @@ final class NotificationHandler: BatchHandler {
     let concurrency: Int
     private let counters = Mutex(Totals())
 
+    func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<Pending> {
+        let decoded = WatchEventBatch(batch)
+        var deadLetters = decoded.deadLetters
+        var pending = Pending()
+        let (version, byCustomer) = try await decoded.recommendations(from: source, limit: limit, context: context)
+        for (message, events) in decoded.events {
+            for (index, event) in events.enumerated() {
+                guard let top = byCustomer[event.customerId] else {
+                    // The source answers for every customer (cold start included); if it did not, say so.
+                    deadLetters.append(DeadLetter(message: message, reason: "no_recommendations",
+                                                  error: "no recommendations for customer \(event.customerId)", extraHeaders: [Self.attempts(0)]))
+                    continue
+                }
+                // The seed's legacy messages may carry several events: each gets its own key.
+                var key = WatchNotification.key(topic: message.topic, partition: message.partition, offset: message.offset)
+                if index > 0 { key += "/\(index)" }
+                pending.notifications.append((message, WatchNotification(idempotencyKey: key, event: event, modelVersion: version,
+                                                                         recommendations: top)))
+            }
+        }
+        return BatchResult(pending: pending, deadLetters: deadLetters, finishing: batch)
+    }
+
     init(source: any RecommendationSource, webhook: WebhookClient, limit: Int = 10, concurrency: Int = 8) {
         self.source = source
         self.webhook = webhook
         self.limit = limit
         self.concurrency = concurrency
-    }
-
-    var totals: Totals { counters.withLock { $0 } }
-
-    func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<Pending> {
-        let decoded = WatchEventBatch(batch)
-        var deadLetters = decoded.deadLetters
-        var pending = Pending()
-        let customers = decoded.customerIds
-        if !customers.isEmpty {
-            let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, limit: limit) }
-            let byCustomer = Dictionary(answer.results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first })
-            for (message, events) in decoded.events {
-                for (index, event) in events.enumerated() {
-                    guard let top = byCustomer[event.customerId] else {
-                        // The source answers for every customer (cold start included); if it did not, say so.
-                        deadLetters.append(DeadLetter(message: message, reason: "no_recommendations",
-                                                      error: "no recommendations for customer \(event.customerId)", extraHeaders: [Self.attempts(0)]))
-                        continue
-                    }
-                    // The seed's legacy messages may carry several events: each gets its own key.
-                    var key = WatchNotification.key(topic: message.topic, partition: message.partition, offset: message.offset)
-                    if index > 0 { key += "/\(index)" }
-                    pending.notifications.append((message, WatchNotification(idempotencyKey: key, event: event, modelVersion: answer.modelVersion,
-                                                                             recommendations: top)))
-                }
-            }
-        }
-        return BatchResult(pending: pending, deadLetters: deadLetters, finishing: batch)
     }
 
     func write(_ pending: Pending, context: BatchContext) async throws -> [DeadLetter] {
@@ -106,6 +100,8 @@ final class NotificationHandler: BatchHandler {
         }
         return outcomes.map { $0 ?? .exhausted(attempts: 0, message: "not sent") }
     }
+
+    var totals: Totals { counters.withLock { $0 } }
 
     func statistics() -> [(key: String, value: String)] {
         let totals = self.totals

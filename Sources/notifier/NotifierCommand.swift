@@ -19,36 +19,26 @@ struct NotifierCommand: AsyncParsableCommand {
         static let batchSize = 100
     }
 
-    @OptionGroup var kafka: KafkaOptions
-    @OptionGroup var consumerGroup: ConsumerGroupOptions<Defaults>
+    @OptionGroup var service: ConsumerServiceOptions<Defaults>
     @OptionGroup var webhook: WebhookOptions
     @OptionGroup var recommendations: RecommendationSourceOptions
-    @OptionGroup var monitoring: MonitoringOptions
-    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Topic for events that could not be delivered (default: <topic>.notify-dlq).")
     var deadLetterTopic: String?
 
     func run() async throws {
-        let logger = logging.bootstrap(label: "notifier")
         let client: WebhookClient
         do {
             client = try webhook.client(environment: ProcessInfo.processInfo.environment)
         } catch let missing as WebhookNotConfigured where webhook.optional {
-            logger.notice("no webhook configured, nothing to do", metadata: ["notifier.url_source": "\(missing.origin)"])
+            service.logging.bootstrap(label: "notifier").notice("no webhook configured, nothing to do", metadata: ["notifier.url_source": "\(missing.origin)"])
             print("notifications off: \(missing.origin) is not set")
             return
         }
-        let (settings, path) = try kafka.configuration(logger: logger)
-        logger.info("starting", metadata: ["notifier.webhook": "\(client)", "notifier.max_attempts": "\(webhook.maxAttempts)",
-                                           "kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(settings)", "kafka.group": "\(consumerGroup.group)"])
+        let (logger, kafka) = try service.start(label: "notifier", metadata: ["notifier.webhook": "\(client)", "notifier.max_attempts": "\(webhook.maxAttempts)"])
         let handler = NotificationHandler(source: try recommendations.makeSource(), webhook: client, concurrency: webhook.concurrency)
-        let metrics = ConsumerGroupMetrics(service: "notifier")
-        let loop = ConsumerGroupService<NotificationHandler>.Settings(name: "notifier", kafka: kafka, group: consumerGroup, monitoring: monitoring,
-                                                                      deadLetterTopic: deadLetterTopic ?? kafka.topic + ".notify-dlq")
-        let service = try ConsumerGroupService(settings: loop, kafka: settings, handler: handler, metrics: metrics, logger: logger)
-        try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger), logger: logger)
-        let totals = handler.totals
-        print("consumed \(service.totals.consumed), notifications delivered \(totals.delivered), attempts \(totals.attempts), dead letters \(service.totals.deadLetters)")
+        let totals = try await service.run("notifier", handler: handler, kafka: kafka, deadLetterTopic: deadLetterTopic ?? service.kafka.topic + ".notify-dlq",
+                                           metrics: ConsumerGroupMetrics(service: "notifier"), logger: logger)
+        print("consumed \(totals.consumed), notifications delivered \(handler.totals.delivered), attempts \(handler.totals.attempts), dead letters \(totals.deadLetters)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RecoCore
 
 /// A one-line progress display on standard error, drawn only when it is a terminal and at most
 /// ten times a second.
@@ -24,7 +25,7 @@ final class TerminalProgress {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let elapsed = now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let percent = Int(fraction * 100)
         let text = "\r\(label)\(phase.map { " " + $0 } ?? "") [\(bar)] \(percent)% \(Self.amount(done, unit))/\(Self.amount(total, unit)) \(String(format: "%.1f", seconds))s\u{1B}[K"
         FileHandle.standardError.write(Data(text.utf8))

@@ -83,7 +83,7 @@ struct NotifierServiceTests {
         #expect(eventIds == Set(events.map { (event: WatchEvent) in event.eventId }))
 
         // Dead letters: the bad message twice (once per group) and 40 refusals, with reasons.
-        let reader = try KafkaConsumer(configuration: kafka, groupID: "dlq-reader", topics: [topic + ".notify-dlq"], logger: logger)
+        let reader = try KafkaConsumer(configuration: kafka, groupId: "dlq-reader", topics: [topic + ".notify-dlq"], logger: logger)
         var letters: [KafkaConsumedMessage] = []
         for _ in 0..<100 where letters.count < 42 { letters += try await reader.poll(maximum: 100, timeout: .milliseconds(200)) }
         await reader.close()

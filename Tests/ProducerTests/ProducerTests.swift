@@ -66,7 +66,7 @@ import Testing
             #expect(text.contains("reco_producer_events_delivered_total 6"))
             #expect(text.contains("reco_producer_delivery_failures_total 0"))
         }
-        let consumer = try KafkaConsumer(configuration: kafka, groupID: "check", topics: ["watch_events"], logger: logger)
+        let consumer = try KafkaConsumer(configuration: kafka, groupId: "check", topics: ["watch_events"], logger: logger)
         var messages: [KafkaConsumedMessage] = []
         let deadline = ContinuousClock.now + .seconds(20)
         while messages.count < 6 && ContinuousClock.now < deadline {

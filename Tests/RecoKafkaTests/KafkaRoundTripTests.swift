@@ -21,7 +21,7 @@ import Testing
         #expect(producer.statistics == KafkaProducer.Statistics(sent: 200, delivered: 200, failed: 0))
         #expect(delivered.withLock { $0.allSatisfy { $0.error == nil && $0.offset >= 0 } })
 
-        let consumer = try KafkaConsumer(configuration: bed.configuration, groupID: "round-trip", topics: ["events"], logger: bed.logger)
+        let consumer = try KafkaConsumer(configuration: bed.configuration, groupId: "round-trip", topics: ["events"], logger: bed.logger)
         let messages = try await bed.drain(consumer, count: 200)
         await consumer.close()
         #expect(messages.count == 200)
@@ -57,7 +57,7 @@ import Testing
         #expect(producer.statistics.delivered == total)
         #expect(producer.statistics.failed == 0)
 
-        let consumer = try KafkaConsumer(configuration: bed.configuration, groupID: "verify", topics: ["orders"], logger: bed.logger)
+        let consumer = try KafkaConsumer(configuration: bed.configuration, groupId: "verify", topics: ["orders"], logger: bed.logger)
         let messages = try await bed.drain(consumer, count: total)
         await consumer.close()
         let values = messages.map { Int(String(decoding: $0.value, as: UTF8.self)) ?? -1 }
@@ -83,8 +83,8 @@ import Testing
             await producer.flush(timeout: .seconds(10))
         }
         try await produce(0..<400)
-        let first = try KafkaConsumer(configuration: bed.configuration, groupID: "pair", topics: ["shared"], logger: bed.logger)
-        let second = try KafkaConsumer(configuration: bed.configuration, groupID: "pair", topics: ["shared"], logger: bed.logger)
+        let first = try KafkaConsumer(configuration: bed.configuration, groupId: "pair", topics: ["shared"], logger: bed.logger)
+        let second = try KafkaConsumer(configuration: bed.configuration, groupId: "pair", topics: ["shared"], logger: bed.logger)
         var seen: [Int] = []
         let deadline = ContinuousClock.now + .seconds(30)
         // Poll both until they each hold partitions and all 400 arrived.

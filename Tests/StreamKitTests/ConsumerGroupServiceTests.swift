@@ -82,7 +82,7 @@ import TestSupport
         #expect(finished)
 
         // The dead letters are in their topic with their origin.
-        let reader = try KafkaConsumer(configuration: kafka, groupID: "dlq-reader", topics: [topic + ".dlq"], logger: logger)
+        let reader = try KafkaConsumer(configuration: kafka, groupId: "dlq-reader", topics: [topic + ".dlq"], logger: logger)
         var letters: [KafkaConsumedMessage] = []
         for _ in 0..<100 where letters.count < 4 { letters += try await reader.poll(maximum: 10, timeout: .milliseconds(200)) }
         await reader.close()

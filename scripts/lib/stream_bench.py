@@ -67,8 +67,15 @@ def cpu_seconds():
         except (OSError, IndexError, ValueError):
             return 0.0
 
+    def is_postgres(pid):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                return comm.read().strip() == "postgres"
+        except OSError:  # gone meanwhile
+            return False
+
     usage = {os.path.basename(process.args[0]): used(process.pid) for process in processes}
-    usage["postgres"] = sum(used(pid) for pid in os.listdir("/proc") if pid.isdigit() and open(f"/proc/{pid}/comm").read().strip() == "postgres")
+    usage["postgres"] = sum(used(pid) for pid in os.listdir("/proc") if pid.isdigit() and is_postgres(pid))
     return usage
 
 

@@ -28,6 +28,17 @@ enum ModelFileLayout {
     static let magic: [UInt8] = Array("RECOMODL".utf8)
     static let formatVersion: UInt32 = 2
     static func headerSize(version: UInt32) -> Int { version >= 2 ? 512 : 256 }
+    // Header fields, by byte offset (the writer and the reader both use these names).
+    static let versionOffset = 8
+    static let headerSizeOffset = 12
+    static let customerCountOffset = 16
+    static let movieCountOffset = 24
+    static let factorsOffset = 32
+    static let strideOffset = 36
+    static let globalMeanOffset = 40
+    static let lowestRatingOffset = 44
+    static let highestRatingOffset = 45
+    static let ratedCountOffset = 48
     static let sectionTableOffset = 56
     static let secondSectionTableOffset = 256
     static let fileSizeOffset = 216

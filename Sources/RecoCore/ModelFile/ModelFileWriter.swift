@@ -24,70 +24,103 @@ public enum ModelFileWriter {
         } catch {
             throw FileFormatError(.io, path: path, message: "cannot encode model metadata: \(error)")
         }
+        var payloads = svdSections(model, kept: kept, customerIds: customerIds, movieIds: movieIds, rated: rated, metadata: metadataBytes)
+        var rankerStride = 0
+        if version >= 2 {
+            let sections = rankerSections(ranker, kept: kept, rated: rated, interactions: interactions)
+            payloads += sections.payloads
+            rankerStride = sections.stride
+        }
+        let layout = SectionPlacement(payloads, headerSize: ModelFileLayout.headerSize(version: version))
+        var fields = HeaderFields(version: version, customers: kept.customers.count, movies: kept.movies.count, factors: model.factors,
+                                  stride: model.stride, globalMean: model.globalMean, scale: model.scale, ratedEntries: rated.movies.count)
+        fields.ranker = (ModelFileLayout.code(ranker?.parameters.kind), rankerStride,
+                         ranker?.parameters.kind == .ials ? ranker?.parameters.factors ?? 0 : 0)
+        try emit(header(fields, layout: layout, payloads: payloads), payloads: payloads, layout: layout, to: path)
+    }
+
+    /// The SVD's sections (every format version has them), in table order.
+    private static func svdSections(_ model: FactorModel, kept: KeptRows, customerIds: [UInt32], movieIds: [UInt32],
+                                    rated: KeptRows.RatedLists, metadata: [UInt8]) -> [SectionPayload] {
         let stride = model.stride
         let movieFactors = kept.rows(model.movieFactors, stride: stride, of: kept.movies)
         let movieNorms = movieFactors.withUnsafeBufferPointer { factors in
             (0..<kept.movies.count).map { VectorMath.squaredNorm(factors.baseAddress! + $0 * stride, count: stride).squareRoot() }
         }
-        var payloads: [SectionPayload] = [
+        return [
             .init(kept.customers.map { customerIds[$0] }), .init(kept.movies.map { movieIds[$0] }),
             .init(kept.customers.map { model.customerBias[$0] }), .init(kept.movies.map { model.movieBias[$0] }),
             .init(kept.rows(model.customerFactors, stride: stride, of: kept.customers)), .init(movieFactors),
-            .init(movieNorms), .init(rated.offsets.map { UInt64($0) }), .init(rated.movies), .init(metadataBytes),
+            .init(movieNorms), .init(rated.offsets.map { UInt64($0) }), .init(rated.movies), .init(metadata),
         ]
-        var rankerStride = 0
-        if version >= 2 {
-            var movieRows: [Float] = []
-            var customerRows: [Float] = []
-            if let ranker {
-                switch ranker.parameters.kind {
-                case .ease:
-                    rankerStride = EASETrainer.rowStride(kept.movies.count)
-                    movieRows = kept.squareRows(ranker.movieRows, stride: ranker.stride, newStride: rankerStride)
-                case .ials:
-                    rankerStride = ranker.stride
-                    movieRows = kept.rows(ranker.movieRows, stride: rankerStride, of: kept.movies)
-                    customerRows = kept.rows(ranker.customerFactors, stride: rankerStride, of: kept.customers)
-                }
-            }
-            let popularity = interactions.ratingCounts()
-            payloads += [.init(movieRows), .init(customerRows), .init(rated.weights), .init(kept.movies.map { popularity[$0] })]
-        }
+    }
 
-        let headerSize = ModelFileLayout.headerSize(version: version)
-        var offsets: [Int] = []
-        var offset = ModelFileLayout.aligned(headerSize)
-        for payload in payloads {
-            offsets.append(offset)
-            offset = ModelFileLayout.aligned(offset + payload.bytes.count)
+    /// Version 2's ranker sections (empty rows without a ranker) and the ranker's row stride.
+    private static func rankerSections(_ ranker: TrainedRanker?, kept: KeptRows, rated: KeptRows.RatedLists,
+                                       interactions: InteractionMatrix) -> (payloads: [SectionPayload], stride: Int) {
+        var stride = 0
+        var movieRows: [Float] = []
+        var customerRows: [Float] = []
+        if let ranker {
+            switch ranker.parameters.kind {
+            case .ease:
+                stride = EASETrainer.rowStride(kept.movies.count)
+                movieRows = kept.squareRows(ranker.movieRows, stride: ranker.stride, newStride: stride)
+            case .ials:
+                stride = ranker.stride
+                movieRows = kept.rows(ranker.movieRows, stride: stride, of: kept.movies)
+                customerRows = kept.rows(ranker.customerFactors, stride: stride, of: kept.customers)
+            }
         }
-        let fileSize = offset + 8
-        var header = [UInt8](repeating: 0, count: headerSize)
+        let popularity = interactions.ratingCounts()
+        return ([.init(movieRows), .init(customerRows), .init(rated.weights), .init(kept.movies.map { popularity[$0] })], stride)
+    }
+
+    /// What the header says besides the section table.
+    private struct HeaderFields {
+        var version: UInt32
+        var customers: Int
+        var movies: Int
+        var factors: Int
+        var stride: Int
+        var globalMean: Float
+        var scale: RatingScale
+        var ratedEntries: Int
+        /// (kind code, row stride, factors), version 2 only.
+        var ranker: (kind: UInt32, stride: Int, factors: Int) = (0, 0, 0)
+    }
+
+    private static func header(_ fields: HeaderFields, layout: SectionPlacement, payloads: [SectionPayload]) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: layout.headerSize)
         header.replaceSubrange(0..<8, with: ModelFileLayout.magic)
         header.withUnsafeMutableBytes { raw in
             func put<T: FixedWidthInteger>(_ value: T, _ at: Int) { raw.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self) }
-            put(version, 8)
-            put(UInt32(headerSize), 12)
-            put(UInt64(kept.customers.count), 16)
-            put(UInt64(kept.movies.count), 24)
-            put(UInt32(model.factors), 32)
-            put(UInt32(stride), 36)
-            put(model.globalMean.bitPattern, 40)
-            put(model.scale.lowestHalfStars, 44)
-            put(model.scale.highestHalfStars, 45)
-            put(UInt64(rated.movies.count), 48)
+            put(fields.version, ModelFileLayout.versionOffset)
+            put(UInt32(layout.headerSize), ModelFileLayout.headerSizeOffset)
+            put(UInt64(fields.customers), ModelFileLayout.customerCountOffset)
+            put(UInt64(fields.movies), ModelFileLayout.movieCountOffset)
+            put(UInt32(fields.factors), ModelFileLayout.factorsOffset)
+            put(UInt32(fields.stride), ModelFileLayout.strideOffset)
+            put(fields.globalMean.bitPattern, ModelFileLayout.globalMeanOffset)
+            put(fields.scale.lowestHalfStars, ModelFileLayout.lowestRatingOffset)
+            put(fields.scale.highestHalfStars, ModelFileLayout.highestRatingOffset)
+            put(UInt64(fields.ratedEntries), ModelFileLayout.ratedCountOffset)
             for (index, payload) in payloads.enumerated() {
-                put(UInt64(offsets[index]), ModelFileLayout.tableEntry(index))
+                put(UInt64(layout.offsets[index]), ModelFileLayout.tableEntry(index))
                 put(UInt64(payload.bytes.count), ModelFileLayout.tableEntry(index) + 8)
             }
-            put(UInt64(fileSize), ModelFileLayout.fileSizeOffset)
-            if version >= 2 {
-                put(ModelFileLayout.code(ranker?.parameters.kind), ModelFileLayout.rankerKindOffset)
-                put(UInt32(rankerStride), ModelFileLayout.rankerStrideOffset)
-                put(UInt32(ranker?.parameters.kind == .ials ? ranker?.parameters.factors ?? 0 : 0), ModelFileLayout.rankerFactorsOffset)
+            put(UInt64(layout.fileSize), ModelFileLayout.fileSizeOffset)
+            if fields.version >= 2 {
+                put(fields.ranker.kind, ModelFileLayout.rankerKindOffset)
+                put(UInt32(fields.ranker.stride), ModelFileLayout.rankerStrideOffset)
+                put(UInt32(fields.ranker.factors), ModelFileLayout.rankerFactorsOffset)
             }
         }
+        return header
+    }
 
+    /// Writes header, aligned sections and the checksum trailer, atomically.
+    private static func emit(_ header: [UInt8], payloads: [SectionPayload], layout: SectionPlacement, to path: String) throws(FileFormatError) {
         let file = try AtomicFile(path: path)
         var checksum = LaneChecksum()
         var written = 0
@@ -98,12 +131,32 @@ public enum ModelFileWriter {
         }
         try emit(header)
         for (index, payload) in payloads.enumerated() {
-            try emit([UInt8](repeating: 0, count: offsets[index] - written))
+            try emit([UInt8](repeating: 0, count: layout.offsets[index] - written))
             try emit(payload.bytes)
         }
-        try emit([UInt8](repeating: 0, count: fileSize - 8 - written))
+        try emit([UInt8](repeating: 0, count: layout.fileSize - 8 - written))
         try file.write([checksum.finalize().littleEndian])
         try file.commit()
+    }
+}
+
+/// Where each section starts: after the header, each on a 64-byte boundary; then the checksum.
+private struct SectionPlacement {
+    let headerSize: Int
+    let offsets: [Int]
+    /// Including the 8-byte checksum trailer.
+    let fileSize: Int
+
+    init(_ payloads: [SectionPayload], headerSize: Int) {
+        self.headerSize = headerSize
+        var offsets: [Int] = []
+        var offset = ModelFileLayout.aligned(headerSize)
+        for payload in payloads {
+            offsets.append(offset)
+            offset = ModelFileLayout.aligned(offset + payload.bytes.count)
+        }
+        self.offsets = offsets
+        fileSize = offset + 8
     }
 }
 
@@ -155,8 +208,10 @@ private struct KeptRows {
         return result
     }
 
+    typealias RatedLists = (offsets: [Int], movies: [UInt32], weights: [Float])
+
     /// Each kept customer's rated movies (new indices, ascending, once each) and their weights.
-    func ratedLists(_ interactions: InteractionMatrix) -> (offsets: [Int], movies: [UInt32], weights: [Float]) {
+    func ratedLists(_ interactions: InteractionMatrix) -> RatedLists {
         var offsets = [0]
         var movies: [UInt32] = []
         var weights: [Float] = []

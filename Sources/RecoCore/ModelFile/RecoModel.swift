@@ -152,13 +152,13 @@ public final class RecoModel: @unchecked Sendable {
         guard Array(UnsafeRawBufferPointer(start: raw, count: 8)) == ModelFileLayout.magic else {
             throw FileFormatError(.notThisFormat, path: path, message: "not a reco model file")
         }
-        let version = u32(8)
+        let version = u32(ModelFileLayout.versionOffset)
         guard version <= ModelFileLayout.formatVersion else {
             throw FileFormatError(.unsupportedVersion, path: path,
                                   message: "model format version \(version) is newer than this build reads (\(ModelFileLayout.formatVersion)); upgrade reco")
         }
         let headerSize = ModelFileLayout.headerSize(version: version)
-        guard version >= 1, u32(12) == UInt32(headerSize) else {
+        guard version >= 1, u32(ModelFileLayout.headerSizeOffset) == UInt32(headerSize) else {
             throw FileFormatError(.unsupportedVersion, path: path, message: "model format version \(version) is not supported")
         }
         guard size >= headerSize + 8 else {
@@ -180,15 +180,16 @@ public final class RecoModel: @unchecked Sendable {
         // Every count is bounded by the file size before any arithmetic, and the products below
         // are checked for overflow: a crafted header is refused, never trusted.
         let limit = UInt64(size)
-        let counts = (customers: u64(16), movies: u64(24), rated: u64(48))
+        let counts = (customers: u64(ModelFileLayout.customerCountOffset), movies: u64(ModelFileLayout.movieCountOffset),
+                      rated: u64(ModelFileLayout.ratedCountOffset))
         guard counts.customers < limit, counts.movies < limit, counts.rated < limit else {
             throw corrupt("impossible header values (counts beyond the file's size)")
         }
         let customers = Int(counts.customers)
         let movies = Int(counts.movies)
         let rated = Int(counts.rated)
-        let factors = Int(u32(32))
-        let stride = Int(u32(36))
+        let factors = Int(u32(ModelFileLayout.factorsOffset))
+        let stride = Int(u32(ModelFileLayout.strideOffset))
         guard factors > 0, factors <= 4096, stride == FactorModel.stride(for: factors), movies > 0 else {
             throw corrupt("impossible header values")
         }
@@ -249,8 +250,9 @@ public final class RecoModel: @unchecked Sendable {
         } catch {
             throw corrupt("metadata is not readable (\(error))")
         }
-        let mean = Float(bitPattern: u32(40))
-        let scale = RatingScale(lowestHalfStars: raw.load(fromByteOffset: 44, as: UInt8.self), highestHalfStars: raw.load(fromByteOffset: 45, as: UInt8.self))
+        let mean = Float(bitPattern: u32(ModelFileLayout.globalMeanOffset))
+        let scale = RatingScale(lowestHalfStars: raw.load(fromByteOffset: ModelFileLayout.lowestRatingOffset, as: UInt8.self),
+                                highestHalfStars: raw.load(fromByteOffset: ModelFileLayout.highestRatingOffset, as: UInt8.self))
         guard mean.isFinite, scale.lowestHalfStars >= 1, scale.lowestHalfStars < scale.highestHalfStars else {
             throw corrupt("impossible mean or rating scale")
         }

@@ -17,14 +17,25 @@ public enum RankerScoring {
         return prior
     }
 
-    /// EASE: scores = prior + Σ weight·B[movie] over the history, in one pass of SIMD row additions.
+    /// EASE: scores = prior + Σ weight·B[movie] over the history, four rows per pass over the
+    /// scores (a quarter of the loads and stores of one row at a time; the rows stream from memory).
+    /// History entries with no weight, or (from a file) a movie index not below `movieCount`, are skipped.
     @inline(__always)
-    public static func itemItem(rows: UnsafePointer<Float>, stride: Int, prior: UnsafePointer<Float>, history: UnsafeBufferPointer<UInt32>,
-                                weights: UnsafeBufferPointer<Float>, into scores: UnsafeMutablePointer<Float>) {
+    public static func itemItem(rows: UnsafePointer<Float>, stride: Int, movieCount: Int, prior: UnsafePointer<Float>,
+                                history: UnsafeBufferPointer<UInt32>, weights: UnsafeBufferPointer<Float>,
+                                into scores: UnsafeMutablePointer<Float>) {
         scores.update(from: prior, count: stride)
-        for index in history.indices where weights[index] > 0 {
-            VectorMath.axpy(weights[index], rows + Int(history[index]) * stride, scores, count: stride)
+        var pending: [(weight: Float, row: UnsafePointer<Float>)] = []
+        pending.reserveCapacity(4)
+        for index in history.indices where weights[index] > 0 && Int(history[index]) < movieCount {
+            pending.append((weights[index], rows + Int(history[index]) * stride))
+            if pending.count == 4 {
+                VectorMath.axpy4(SIMD4(pending[0].weight, pending[1].weight, pending[2].weight, pending[3].weight),
+                                 pending[0].row, pending[1].row, pending[2].row, pending[3].row, scores, count: stride)
+                pending.removeAll(keepingCapacity: true)
+            }
         }
+        for (weight, row) in pending { VectorMath.axpy(weight, row, scores, count: stride) }
     }
 
     /// Factor models: scores[m] = x·y_m.

@@ -47,7 +47,7 @@ public struct TrainedRanker: Sendable {
                 let range = matrix.row(customer)
                 matrix.movies.withUnsafeBufferPointer { movies in
                     matrix.weights.withUnsafeBufferPointer { weights in
-                        RankerScoring.itemItem(rows: rows.baseAddress!, stride: stride, prior: prior,
+                        RankerScoring.itemItem(rows: rows.baseAddress!, stride: stride, movieCount: movieCount, prior: prior,
                                                history: UnsafeBufferPointer(rebasing: movies[range]),
                                                weights: UnsafeBufferPointer(rebasing: weights[range]), into: scores)
                     }

@@ -111,10 +111,10 @@ public struct Recommender: Sendable {
         guard let base = model.rankerMovieRows.baseAddress else { return false }
         let history = model.ratedMovies(customer: customer)
         guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
-        prior.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: model.rankerStride) }
         // Indices come from the file: a movie index out of range is skipped, never read.
-        for index in history.indices where weights[index] > 0 && Int(history[index]) < model.movieCount {
-            VectorMath.axpy(weights[index], base + Int(history[index]) * model.rankerStride, scores, count: model.rankerStride)
+        prior.withUnsafeBufferPointer { prior in
+            RankerScoring.itemItem(rows: base, stride: model.rankerStride, movieCount: model.movieCount, prior: prior.baseAddress!,
+                                   history: history, weights: weights, into: scores)
         }
         return true
     }

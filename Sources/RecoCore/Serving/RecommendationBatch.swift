@@ -19,20 +19,37 @@ public struct RecommendationBatch: Codable, Sendable, Equatable {
     }
 
     public func jsonBytes() -> [UInt8] {
-        var text = "{\"model_version\":" + JSONText.quoted(modelVersion) + ",\"results\":["
-        text.reserveCapacity(results.count * 900)
+        var json = JSONBytesWriter(reservingCapacity: 64 + results.count * 1_000)
+        json.raw("{\"model_version\":")
+        json.string(modelVersion)
+        json.raw(",\"results\":[")
         for (index, result) in results.enumerated() {
-            if index > 0 { text += "," }
-            text += "{\"cold_start\":\(result.coldStart),\"customer_id\":\(result.customerId),\"ranked_by\":" + JSONText.quoted(result.rankedBy) + ",\"items\":["
+            if index > 0 { json.raw(",") }
+            json.raw("{\"cold_start\":")
+            json.boolean(result.coldStart)
+            json.raw(",\"customer_id\":")
+            json.integer(result.customerId)
+            json.raw(",\"ranked_by\":")
+            json.string(result.rankedBy)
+            json.raw(",\"items\":[")
             for (position, item) in result.items.enumerated() {
-                if position > 0 { text += "," }
-                text += "{\"movie_id\":\(item.movieId),\"rank\":\(item.rank),\"score\":\(item.score),\"title\":"
-                text += (item.title.map(JSONText.quoted) ?? "null") + ",\"year\":" + (item.year.map(String.init) ?? "null") + "}"
+                if position > 0 { json.raw(",") }
+                json.raw("{\"movie_id\":")
+                json.integer(item.movieId)
+                json.raw(",\"rank\":")
+                json.integer(item.rank)
+                json.raw(",\"score\":")
+                json.number(item.score)
+                json.raw(",\"title\":")
+                json.string(item.title)
+                json.raw(",\"year\":")
+                if let year = item.year { json.integer(year) } else { json.raw("null") }
+                json.raw("}")
             }
-            text += "]}"
+            json.raw("]}")
         }
-        text += "]}"
-        return Array(text.utf8)
+        json.raw("]}")
+        return json.bytes
     }
 
     /// Reads an answer; anything missing or of the wrong type is a `Malformed` naming the field.

@@ -112,7 +112,7 @@ import TestSupport
         #expect(legacyRows.first?["n"] == .some("10"))
 
         // Every bad message is in the dead-letter topic with its reason and origin.
-        let checker = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), groupID: "dlq-check",
+        let checker = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), groupId: "dlq-check",
                                         topics: [topic + ".dlq"], logger: logger)
         var letters: [KafkaConsumedMessage] = []
         let deadline = ContinuousClock.now + .seconds(20)
