@@ -53,7 +53,19 @@ public struct RecommendationBatch: Codable, Sendable, Equatable {
     }
 
     /// Reads an answer; anything missing or of the wrong type is a `Malformed` naming the field.
+    /// The layout `jsonBytes()` writes is read by a scanner without a JSON tree; any other layout
+    /// by the generic parser.
     public static func decode(_ bytes: some Collection<UInt8>) throws -> RecommendationBatch {
+        let scanned = bytes.withContiguousStorageIfAvailable { buffer in
+            var scanner = RecommendationBatchScanner(buffer)
+            return scanner.scan()
+        }
+        if let scanned = scanned ?? nil { return scanned }
+        return try parse(bytes)
+    }
+
+    /// The generic path: any JSON layout of the same fields.
+    static func parse(_ bytes: some Collection<UInt8>) throws -> RecommendationBatch {
         let answer: JSONValue
         do {
             answer = try JSONParser.parse(bytes)

@@ -5,6 +5,7 @@ import Testing
 /// The batch API's one type: reco-api writes it by hand, the stream services read it by hand,
 /// and both agree with `Codable`.
 struct RecommendationBatchTests {
+
     static let batch = RecommendationBatch(modelVersion: "svd-2026-12-02T10:00:00Z-abc", results: [
         CustomerRecommendations(customerId: 785_314, coldStart: false, rankedBy: "ials", items: [
             RecommendedMovie(rank: 1, movieId: 3, title: "Character \"quoted\", \\ and\ttab", year: 2004, score: 4.1234),
@@ -18,6 +19,36 @@ struct RecommendationBatchTests {
         #expect(try RecommendationBatch.decode(bytes) == Self.batch)
         #expect(try JSONDecoder().decode(RecommendationBatch.self, from: Data(bytes)) == Self.batch)
         #expect(try RecommendationBatch.decode(try JSONEncoder().encode(Self.batch)) == Self.batch)
+    }
+
+    /// The scanner (no JSON tree) and the generic parser read the same answer the same way,
+    /// escapes, non-ASCII titles, nulls and empty lists included; other layouts fall back.
+    @Test func theScannerAndTheGenericParserAgree() throws {
+        var batch = Self.batch
+        batch.results.append(CustomerRecommendations(customerId: 5, coldStart: false, rankedBy: "ease", items: [
+            RecommendedMovie(rank: 1, movieId: 3, title: "Character \"quoted\", \\ and\ttab", year: 2004, score: -0.25),
+            RecommendedMovie(rank: 2, movieId: 8, title: "Amélie — 𝄞 \u{01}", year: 2001, score: 5),
+            RecommendedMovie(rank: 3, movieId: 9, title: "", year: nil, score: 0.0001),
+        ]))
+        let bytes = batch.jsonBytes()
+        let scanned = bytes.withUnsafeBufferPointer { buffer -> RecommendationBatch? in
+            var scanner = RecommendationBatchScanner(buffer)
+            return scanner.scan()
+        }
+        #expect(scanned == batch)
+        #expect(try RecommendationBatch.parse(bytes) == batch)
+        // The same answer pretty-printed: not the scanner's layout, still read (by the parser).
+        let pretty = try JSONEncoder.pretty.encode(batch)
+        let notScanned = Array(pretty).withUnsafeBufferPointer { buffer -> RecommendationBatch? in
+            var scanner = RecommendationBatchScanner(buffer)
+            return scanner.scan()
+        }
+        #expect(notScanned == nil)
+        #expect(try RecommendationBatch.decode(Array(pretty)) == batch)
+        // Truncated anywhere: never a crash, always an error.
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: (any Error).self) { try RecommendationBatch.decode(Array(bytes[..<cut])) }
+        }
     }
 
     @Test func malformedAnswersNameTheField() {
@@ -44,5 +75,13 @@ struct RecommendationBatchTests {
         #expect(try JSONDecoder().decode(RecommendationBatchRequest.self, from: Data(request.jsonBytes())) == request)
         let minimal = RecommendationBatchRequest(customerIds: [7])
         #expect(String(decoding: minimal.jsonBytes(), as: UTF8.self) == #"{"customer_ids":[7]}"#)
+    }
+}
+
+extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        return encoder
     }
 }
