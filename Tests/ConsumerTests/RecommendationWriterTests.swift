@@ -30,7 +30,7 @@ struct RecommendationWriterTests {
     }
 
     @Test func eachEventBecomesOneListWithTheModelsTopTenAndItsMovies() async throws {
-        let model = try SmallModel.make()
+        let model = try await SmallModel.make()
         let sink = InMemoryRecommendationSink()
         let writer = RecommendationWriter(sink: sink, source: ModelFileSource(recommender: model.recommender, catalog: model.catalog),
                                           deadLetterTopic: Self.topic + ".dlq")
@@ -68,7 +68,7 @@ struct RecommendationWriterTests {
     }
 
     @Test func aDatabaseOutageIsWaitedOutNotDeadLettered() async throws {
-        let model = try SmallModel.make(epochs: 2)
+        let model = try await SmallModel.make()
         let sink = InMemoryRecommendationSink()
         let writer = RecommendationWriter(sink: sink, source: ModelFileSource(recommender: model.recommender, catalog: model.catalog),
                                           deadLetterTopic: Self.topic + ".dlq")
@@ -80,7 +80,7 @@ struct RecommendationWriterTests {
     }
 
     @Test func anUnavailableSourceIsRetriedUntilItAnswers() async throws {
-        let model = try SmallModel.make(epochs: 2)
+        let model = try await SmallModel.make()
         let source = FlakySource(inner: ModelFileSource(recommender: model.recommender, catalog: model.catalog), failures: 2)
         let writer = RecommendationWriter(sink: InMemoryRecommendationSink(), source: source, deadLetterTopic: Self.topic + ".dlq")
         let result = try await writer.prepare([message(0, event("y", customer: 1_002))], context: context)

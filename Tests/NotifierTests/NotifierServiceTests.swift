@@ -10,18 +10,18 @@ import TestSupport
 
 /// The notifier against the Kafka mock cluster and a hook that fails the first attempts.
 struct NotifierServiceTests {
-    private func makeSource() throws -> ModelFileSource {
-        let model = try SmallModel.make(epochs: 3)
+    private func makeSource() async throws -> ModelFileSource {
+        let model = try await SmallModel.make()
         return ModelFileSource(recommender: model.recommender, catalog: model.catalog)
     }
 
     private func service(kafka: KafkaConfiguration, topic: String, group: String, url: String, retry: RetryPolicy,
-                         logger: Logger) throws -> (ConsumerGroupService<NotificationHandler>, NotificationHandler) {
+                         logger: Logger) async throws -> (ConsumerGroupService<NotificationHandler>, NotificationHandler) {
         var settings = ConsumerGroupService<NotificationHandler>.Settings(name: "notifier", topic: topic, group: group,
                                                                           deadLetterTopic: topic + ".notify-dlq")
         settings.batchSize = 100
         settings.exitWhenIdle = .seconds(3)
-        let handler = NotificationHandler(source: try makeSource(), webhook: WebhookClient(url: url, retry: retry))
+        let handler = NotificationHandler(source: try await makeSource(), webhook: WebhookClient(url: url, retry: retry))
         return (try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, logger: logger), handler)
     }
 
@@ -50,14 +50,14 @@ struct NotifierServiceTests {
         try await server.serve { url in
             try await refusing.serve { refusingURL in
                 let retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(100))
-                let (loop, handler) = try service(kafka: kafka, topic: topic, group: "notifier-test", url: url, retry: retry, logger: logger)
+                let (loop, handler) = try await service(kafka: kafka, topic: topic, group: "notifier-test", url: url, retry: retry, logger: logger)
                 try await loop.run()
                 #expect(handler.totals.delivered == 40)
                 #expect(loop.totals.deadLetters == 1)
                 #expect(handler.totals.attempts == 120)
 
                 // A hook that refuses everything: each event is dead-lettered after one attempt.
-                let (refused, refusedHandler) = try service(kafka: kafka, topic: topic, group: "notifier-refused", url: refusingURL, retry: retry,
+                let (refused, refusedHandler) = try await service(kafka: kafka, topic: topic, group: "notifier-refused", url: refusingURL, retry: retry,
                                                             logger: logger)
                 try await refused.run()
                 #expect(refusedHandler.totals.delivered == 0)

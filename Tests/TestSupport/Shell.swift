@@ -11,7 +11,7 @@ public enum Shell {
 
     @discardableResult
     public static func run(_ command: String, environment: [String: String] = [:], directory: String? = nil, allowFailure: Bool = false,
-                    log: String = NSTemporaryDirectory() + "shell-\(UUID().uuidString).log") throws -> Int32 {
+                    log: String = NSTemporaryDirectory() + "shell-\(UUID().uuidString).log") async throws -> Int32 {
         defer { try? FileManager.default.removeItem(atPath: log) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -19,17 +19,17 @@ public enum Shell {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, own in own }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         if process.terminationStatus != 0 && !allowFailure {
             throw Failure(command: command, status: process.terminationStatus, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         }
         return process.terminationStatus
     }
 
-    public static func output(_ command: String) throws -> String {
+    public static func output(_ command: String) async throws -> String {
         let file = NSTemporaryDirectory() + "shell-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try run("{ \(command); } 2>/dev/null | tee \(file)", log: NSTemporaryDirectory() + "shell-\(UUID().uuidString).log")
+        try await run("{ \(command); } 2>/dev/null | tee \(file)", log: NSTemporaryDirectory() + "shell-\(UUID().uuidString).log")
         return try String(contentsOfFile: file, encoding: .utf8)
     }
 }

@@ -91,7 +91,7 @@ import TestSupport
             // the dead one's session to expire).
             for _ in 0..<1500 where try await objects() < before + 10 { try await Task.sleep(for: .milliseconds(10)) }
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await process.exited()
             atKills.append(try await objects())
             process = try archiver(scenario, target: target, environment: environment)
         }

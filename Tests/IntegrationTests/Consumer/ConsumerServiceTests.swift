@@ -34,7 +34,7 @@ import TestSupport
         let url = try TestEnvironment.requireDatabase()
         let store = RecommendationStore(url: DatabaseURL(url, environment: [:]), logger: logger)
         try await store.migrate()
-        let (recommender, catalog, _) = try SmallModel.make()
+        let (recommender, catalog, _) = try await SmallModel.make()
         let source = ModelFileSource(recommender: recommender, catalog: catalog)
 
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)

@@ -16,9 +16,9 @@ import TestSupport
         let database = try #require(Self.databaseURL, "RECO_TEST_DATABASE_URL is not set")
         let work = NSTemporaryDirectory() + "daily-dag-\(UUID().uuidString.prefix(8))"
         let topic = "daily_\(UUID().uuidString.prefix(8).lowercased())"
-        try Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
-        try Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
-        try Shell.run("\(Self.bin)/reco train --data \(work)/prepared --factors 8 --epochs 5 --output \(work)/model.recomodel --no-progress")
+        try await Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
+        try await Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
+        try await Shell.run("\(Self.bin)/reco train --data \(work)/prepared --factors 8 --epochs 5 --output \(work)/model.recomodel --no-progress")
 
         let broker = Process()
         broker.executableURL = URL(fileURLWithPath: "\(Self.bin)/reco")
@@ -28,8 +28,9 @@ import TestSupport
         broker.standardError = FileHandle.nullDevice
         try broker.run()
         defer {
+            // Signalled here, reaped off the pool: a defer cannot wait.
             broker.terminate()
-            broker.waitUntilExit()
+            Thread { broker.waitUntilExit() }.start()
         }
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(work)/kafka.properties") { try await Task.sleep(for: .milliseconds(100)) }
 
@@ -53,7 +54,7 @@ import TestSupport
             "RECO_ARCHIVE_TARGET": "--directory \(work)/archive", "RECO_ARCHIVE_FLUSH_SIZE": "25",
             "RECO_WEBHOOK_URL": "http://127.0.0.1:\(hookPort)/hooks/catch/1/secret-token/",
         ]
-        let status = try Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
+        let status = try await Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
                                    environment: environment, directory: Self.root, allowFailure: true)
         let runDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag").first { !$0.hasPrefix(".") })
         let runEnd = (try? String(contentsOfFile: "\(work)/runs/daily_dag/\(runDirectory)/run_end/attempt=1.log", encoding: .utf8)) ?? ""
@@ -62,9 +63,9 @@ import TestSupport
         #expect(runEnd.contains("events with a stored top 10 for topic \(topic): 300 (3000 rows in the recommendations view)"), "\(runEnd)")
         #expect(runEnd.contains("dead letters:      0"), "\(runEnd)")
         #expect(runEnd.contains("latest top 10 for customer"), "\(runEnd)")
-        let rows = try Shell.output("psql '\(database)' -X -qtA -c \"SELECT count(*), count(DISTINCT (kafka_partition, kafka_offset)) FROM recommendations WHERE topic = '\(topic)'\"")
+        let rows = try await Shell.output("psql '\(database)' -X -qtA -c \"SELECT count(*), count(DISTINCT (kafka_partition, kafka_offset)) FROM recommendations WHERE topic = '\(topic)'\"")
         #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "3000|300")
-        let statusText = try Shell.output("\(Self.bin)/dagrun status --dag daily_dag --runs-dir \(work)/runs")
+        let statusText = try await Shell.output("\(Self.bin)/dagrun status --dag daily_dag --runs-dir \(work)/runs")
         #expect(statusText.contains("daily_dag  run \(runDirectory)  success"))
         #expect(statusText.contains("run_all: all services ready"))
         #expect(ProcessTable.commands(containing: "--topic \(topic)").isEmpty, "no service outlives the run")
@@ -75,14 +76,14 @@ import TestSupport
         #expect(notifications.count == 300)
         let keys = Set(notifications.compactMap { try? JSONParser.parse(Array($0.utf8))["idempotency_key"]?.string })
         #expect(keys.count == 300)
-        let logs = try Shell.output("cat \(work)/runs/daily_dag/\(runDirectory)/*/*.log")
+        let logs = try await Shell.output("cat \(work)/runs/daily_dag/\(runDirectory)/*/*.log")
         #expect(!logs.isEmpty && !logs.contains("secret-token"))
 
         // Archived objects of 25 events each, in the S3 sink's layout; a partition's last partial object stays open.
         let archive = "\(work)/archive/topics/\(topic)"
-        let objects = try Shell.output("find \(archive) -name '*.json' | sort").split(separator: "\n")
+        let objects = try await Shell.output("find \(archive) -name '*.json' | sort").split(separator: "\n")
         #expect(objects.allSatisfy { $0.contains("/partition=") && $0.hasSuffix(".json") && $0.contains("/\(topic)+") })
-        let lines = try Shell.output("cat \(archive)/partition=*/*.json | wc -l").trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = try await Shell.output("cat \(archive)/partition=*/*.json | wc -l").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(Int(lines) == objects.count * 25)
         #expect(objects.count * 25 > 300 - 4 * 25)
         #expect(runEnd.contains("objects \(objects.count), records archived \(objects.count * 25)"), "\(runEnd)")
@@ -105,7 +106,7 @@ import TestSupport
                     command: date +%s.%N > \(work)/started_at
                     wait: exit
             """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
-        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error") == 0)
+        #expect(try await Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error") == 0)
         let ready = try #require(Double(try String(contentsOfFile: "\(work)/ready_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         let started = try #require(Double(try String(contentsOfFile: "\(work)/started_at", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(started >= ready)
@@ -136,12 +137,12 @@ import TestSupport
         for _ in 0..<50 where ProcessTable.commands(containing: "sleep \(marker)3").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         #expect(!ProcessTable.commands(containing: marker).isEmpty)
         // A second run of the same DAG is refused while this one is active.
-        #expect(try Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error", allowFailure: true) == 3)
+        #expect(try await Shell.run("\(Self.bin)/dagrun run \(work)/dag.yaml --runs-dir \(work)/runs --log-level error", allowFailure: true) == 3)
         runner.terminate()
-        runner.waitUntilExit()
+        await runner.exited()
         #expect(runner.terminationStatus == 130)
         #expect(ProcessTable.commands(containing: marker).isEmpty)
-        #expect(try Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs").contains("signal_test  run"))
-        #expect(try Shell.run("\(Self.bin)/dagrun validate \(work)/missing.yaml", allowFailure: true) == 2)
+        #expect(try await Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs").contains("signal_test  run"))
+        #expect(try await Shell.run("\(Self.bin)/dagrun validate \(work)/missing.yaml", allowFailure: true) == 2)
     }
 }

@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct SGDTrainerTests {
     /// One step against Surprise's update written out by hand, in Double.
@@ -43,7 +44,7 @@ import Testing
 
     /// Ratings from a planted rank-3 model plus noise (σ = 0.1): training must find the structure,
     /// with a holdout RMSE close to the noise floor and far below the biases-only baseline.
-    @Test func recoversAPlantedLowRankModel() throws {
+    @Test func recoversAPlantedLowRankModel() async throws {
         let planted = PlantedData(customers: 300, movies: 200, rank: 3, noise: 0.1, seed: 11)
         let (train, test) = planted.ratings(perCustomer: 60, testShare: 0.1)
         var parameters = TrainingParameters()
@@ -52,18 +53,21 @@ import Testing
         parameters.setLearningRate(0.01)
         parameters.setRegularization(0.005)
         parameters.threads = 2
-        let (model, epochs) = try SGDTrainer(parameters: parameters).train(train, scale: RatingScale(lowestHalfStars: 1, highestHalfStars: 10), holdout: test)
+        let scale = RatingScale(lowestHalfStars: 1, highestHalfStars: 10)
+        let trained = parameters
+        let (model, epochs) = try await offPool { try SGDTrainer(parameters: trained).train(train, scale: scale, holdout: test) }
         let accuracy = Accuracy.measure(model, on: test)
         #expect(accuracy.rmse < 0.16, "holdout RMSE \(accuracy.rmse)")
         #expect(epochs.last?.holdoutRMSE == accuracy.rmse)
         var biasesOnly = parameters
         biasesOnly.epochs = 150
         biasesOnly.initStandardDeviation = 0
-        let (baseline, _) = try SGDTrainer(parameters: biasesOnly).train(train, scale: RatingScale(lowestHalfStars: 1, highestHalfStars: 10))
+        let baselineParameters = biasesOnly
+        let (baseline, _) = try await offPool { try SGDTrainer(parameters: baselineParameters).train(train, scale: scale) }
         #expect(Accuracy.measure(baseline, on: test).rmse > 2 * accuracy.rmse)
     }
 
-    @Test func deterministicForASeedAndThreadCount() throws {
+    @Test func deterministicForASeedAndThreadCount() async throws {
         let (train, _) = PlantedData(customers: 120, movies: 80, rank: 2, noise: 0.2, seed: 3).ratings(perCustomer: 30, testShare: 0)
         for threads in [1, 2, 3] {
             var parameters = TrainingParameters()
@@ -71,8 +75,9 @@ import Testing
             parameters.epochs = 5
             parameters.threads = threads
             parameters.seed = 9
-            let first = try SGDTrainer(parameters: parameters).train(train, scale: .movieLens).model
-            let second = try SGDTrainer(parameters: parameters).train(train, scale: .movieLens).model
+            let fixed = parameters
+            let first = try await offPool { try SGDTrainer(parameters: fixed).train(train, scale: .movieLens).model }
+            let second = try await offPool { try SGDTrainer(parameters: fixed).train(train, scale: .movieLens).model }
             #expect(first.customerFactors == second.customerFactors)
             #expect(first.movieBias == second.movieBias)
         }

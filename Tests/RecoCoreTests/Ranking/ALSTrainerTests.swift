@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct ALSTrainerTests {
     private static func parameters(threads: Int = 1) -> RankerParameters {

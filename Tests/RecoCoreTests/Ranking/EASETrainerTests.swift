@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct EASETrainerTests {
     /// B from the closed form with a plain Gauss–Jordan inverse in Double, for comparison.

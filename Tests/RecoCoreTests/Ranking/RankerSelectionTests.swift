@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct RankerSelectionTests {
     private static func candidates() -> [RankerParameters] {

@@ -1,5 +1,6 @@
 @testable import RecoCore
 import Testing
+import TestSupport
 
 @Suite struct RankingComparisonTests {
     /// On synthetic data with selection bias, which movies a customer rated is learnable: both
