@@ -6,8 +6,9 @@
 struct RecommendationBatchScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// A movie's title is the same everywhere in one answer (one catalogue): decoded once.
-    private var titles: [UInt32: String] = [:]
+    /// A movie's title is the same everywhere in one answer (one catalogue): decoded once, and
+    /// reused where the same literal bytes come again.
+    private var titles: [UInt32: (literal: Range<Int>, text: String)] = [:]
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -39,13 +40,8 @@ struct RecommendationBatchScanner {
                       expect(",\"title\":") else { return nil }
                 var title: String?
                 if !expect("null") {
-                    if let known = titles[movieId], skipString() {
-                        title = known
-                    } else {
-                        guard let text = string() else { return nil }
-                        titles[movieId] = text
-                        title = text
-                    }
+                    guard let text = knownOrNewTitle(of: movieId) else { return nil }
+                    title = text
                 }
                 guard expect(",\"year\":") else { return nil }
                 var year: Int?
@@ -89,6 +85,8 @@ struct RecommendationBatchScanner {
         let negative = skip(UInt8(ascii: "-"))
         var value: Int64 = 0
         var digits = 0
+        // JSON numbers have no leading zeros.
+        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "0"), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position + 1]) { return nil }
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9"), digits < 18 {
             value = value * 10 + Int64(bytes[position] - UInt8(ascii: "0"))
             position += 1
@@ -106,6 +104,7 @@ struct RecommendationBatchScanner {
         var digits = 0
         var decimals = 0
         var seenPoint = false
+        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "0"), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position + 1]) { return nil }
         while position < bytes.count {
             let byte = bytes[position]
             if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
@@ -120,7 +119,9 @@ struct RecommendationBatchScanner {
             position += 1
             guard digits <= 15 else { return nil }
         }
-        guard digits > 0, position < bytes.count, bytes[position] != UInt8(ascii: "e"), bytes[position] != UInt8(ascii: "E") else { return nil }
+        // JSON wants a digit on each side of the point; an exponent is left to the generic parser.
+        guard digits > decimals, !seenPoint || decimals > 0, position < bytes.count, bytes[position] != UInt8(ascii: "e"),
+              bytes[position] != UInt8(ascii: "E") else { return nil }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let value = Double(mantissa) / scale
@@ -186,17 +187,17 @@ struct RecommendationBatchScanner {
         return value
     }
 
-    /// Passes over a string literal without decoding it (a title already known).
-    private mutating func skipString() -> Bool {
-        let saved = position
-        guard skip(UInt8(ascii: "\"")) else { return false }
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "\"") { return true }
-            if byte == UInt8(ascii: "\\") { position += 1 }
+    /// A title literal: the text decoded for the same movie earlier when the bytes are the same,
+    /// else decoded now.
+    private mutating func knownOrNewTitle(of movieId: UInt32) -> String? {
+        let start = position
+        if let known = titles[movieId], start + known.literal.count <= bytes.count,
+           bytes[known.literal].elementsEqual(bytes[start..<(start + known.literal.count)]) {
+            position += known.literal.count
+            return known.text
         }
-        position = saved
-        return false
+        guard let text = string() else { return nil }
+        titles[movieId] = (start..<position, text)
+        return text
     }
 }

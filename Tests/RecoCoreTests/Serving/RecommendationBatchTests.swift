@@ -51,6 +51,35 @@ struct RecommendationBatchTests {
         }
     }
 
+    /// Until scripts/fuzz exists (issue 15): thousands of seeded mutations of a real answer.
+    /// Decoding never traps, and where the scanner accepts a mutant the generic parser reads
+    /// the same answer from it.
+    @Test func mutatedAnswersNeverCrashAndTheTwoReadersAgree() throws {
+        var batch = Self.batch
+        batch.results.append(CustomerRecommendations(customerId: 6, coldStart: false, rankedBy: "ease", items: Self.batch.results[0].items))
+        let bytes = batch.jsonBytes()
+        let alphabet = Array("{}[],:\"\\.-+eE0123456789tfnul ".utf8) + [0, 0xC3, 0xFF]
+        var random = SplitMix64(seed: 13)
+        for _ in 0..<3_000 {
+            var mutant = bytes
+            for _ in 0...random.next(below: 3) {
+                let at = random.next(below: mutant.count)
+                switch random.next(below: 3) {
+                case 0: mutant[at] = alphabet[random.next(below: alphabet.count)]
+                case 1: mutant.remove(at: at)
+                default: mutant.insert(alphabet[random.next(below: alphabet.count)], at: at)
+                }
+            }
+            let scanned = mutant.withUnsafeBufferPointer { buffer -> RecommendationBatch? in
+                var scanner = RecommendationBatchScanner(buffer)
+                return scanner.scan()
+            }
+            let parsed = try? RecommendationBatch.parse(mutant)
+            if let scanned { #expect(parsed == scanned, "\(String(decoding: mutant, as: UTF8.self))") }
+            _ = try? RecommendationBatch.decode(mutant)
+        }
+    }
+
     @Test func malformedAnswersNameTheField() {
         let cases: [(String, String)] = [
             ("{", "body"), (#"{"results":[]}"#, "model_version"), (#"{"model_version":"v"}"#, "results"),
