@@ -3,6 +3,8 @@ public struct DagError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String
     public var line: Int?
     public var message: String
+    /// Further problems found in the same pass, each with its own place.
+    public var others: [DagError] = []
 
     public init(file: String, line: Int?, _ message: String) {
         self.file = file
@@ -10,8 +12,18 @@ public struct DagError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// This error followed by `others`.
+    func adding(_ others: some Sequence<DagError>) -> DagError {
+        var combined = self
+        combined.others += others.flatMap { [DagError(file: $0.file, line: $0.line, $0.message)] + $0.others }
+        return combined
+    }
+
+    /// Every problem, one per line, each as `file:line: message`.
     public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
+        ([self] + others).map { problem in
+            if let line = problem.line { return "\(problem.file):\(line): \(problem.message)" }
+            return "\(problem.file): \(problem.message)"
+        }.joined(separator: "\n")
     }
 }

@@ -44,12 +44,19 @@ public struct DagParser {
         guard let tasksNode = top["tasks"], case .sequence(let taskNodes) = tasksNode else {
             throw reader.error(top["tasks"] ?? root, "tasks must be a list of tasks")
         }
+        // Each task is read on its own, so that one run of `validate` reports every bad task.
         var tasks: [DagTask] = []
+        var problems: [DagError] = []
         for node in taskNodes {
-            let task = try TaskReader(reader: reader, defaults: defaults).task(node)
-            if tasks.contains(where: { $0.id == task.id }) { throw reader.error(node, "task id '\(task.id)' is used twice") }
-            tasks.append(task)
+            do throws(DagError) {
+                let task = try TaskReader(reader: reader, defaults: defaults).task(node)
+                if tasks.contains(where: { $0.id == task.id }) { throw reader.error(node, "task id '\(task.id)' is used twice") }
+                tasks.append(task)
+            } catch {
+                problems.append(error)
+            }
         }
+        if let first = problems.first { throw first.adding(problems.dropFirst()) }
         guard !tasks.isEmpty else { throw reader.error(tasksNode, "the DAG has no tasks") }
         let dag = Dag(id: dagId, description: try top["description"].map { (node) throws(DagError) in try reader.string(node, "description") } ?? "",
                       file: file, tasks: tasks)
@@ -57,36 +64,52 @@ public struct DagParser {
         return dag
     }
 
-    /// Unknown references and cycles.
+    /// Unknown references and cycles, every one found (not only the first).
     func validate(_ dag: Dag) throws(DagError) {
+        var problems: [DagError] = []
         let ids = Set(dag.tasks.map(\.id))
         for task in dag.tasks {
             for upstream in task.upstream where !ids.contains(upstream) {
-                throw DagError(file: dag.file, line: task.line, "task '\(task.id)': upstream task '\(upstream)' does not exist")
+                problems.append(DagError(file: dag.file, line: task.line, "task '\(task.id)': upstream task '\(upstream)' does not exist"))
             }
             let names = Set(task.services.map(\.name))
             for service in task.services {
                 for dependency in service.dependsOn where !names.contains(dependency.name) {
-                    throw DagError(file: dag.file, line: service.line,
-                                   "service '\(service.name)' of task '\(task.id)': depends_on '\(dependency.name)', which is not a service of this task")
+                    problems.append(DagError(file: dag.file, line: service.line,
+                                             "service '\(service.name)' of task '\(task.id)': depends_on '\(dependency.name)', which is not a service of this task"))
                 }
                 if service.dependsOn.contains(where: { dependency in
                     dependency.condition == .serviceHealthy && task.services.first { $0.name == dependency.name }?.readiness == nil
                 }) {
-                    throw DagError(file: dag.file, line: service.line,
-                                   "service '\(service.name)': service_healthy needs a readiness probe on the service it depends on")
+                    problems.append(DagError(file: dag.file, line: service.line,
+                                             "service '\(service.name)': service_healthy needs a readiness probe on the service it depends on"))
                 }
             }
-            if let cycle = Self.cycle(from: task.id, edges: Dictionary(uniqueKeysWithValues: task.services.map { ($0.name, $0.dependsOn.map(\.name)) })) {
-                throw DagError(file: dag.file, line: task.line, "task '\(task.id)': services depend on each other in a cycle: \(cycle.joined(separator: " -> "))")
+            let serviceEdges = Dictionary(uniqueKeysWithValues: task.services.map { ($0.name, $0.dependsOn.map(\.name)) })
+            for cycle in Self.cycles(among: task.services.map(\.name), edges: serviceEdges) {
+                let line = task.services.first { $0.name == cycle[0] }?.line ?? task.line
+                problems.append(DagError(file: dag.file, line: line,
+                                         "task '\(task.id)': services depend on each other in a cycle: \(cycle.joined(separator: " -> "))"))
             }
         }
         let edges = Dictionary(uniqueKeysWithValues: dag.tasks.map { ($0.id, $0.upstream) })
-        for task in dag.tasks {
-            if let cycle = Self.cycle(from: task.id, edges: edges) {
-                throw DagError(file: dag.file, line: task.line, "tasks depend on each other in a cycle: \(cycle.joined(separator: " -> "))")
-            }
+        for cycle in Self.cycles(among: dag.tasks.map(\.id), edges: edges) {
+            let line = dag.tasks.first { $0.id == cycle[0] }?.line
+            problems.append(DagError(file: dag.file, line: line, "tasks depend on each other in a cycle: \(cycle.joined(separator: " -> "))"))
         }
+        if let first = problems.first { throw first.adding(problems.dropFirst()) }
+    }
+
+    /// Each cycle once, as the path from its first node (in `nodes` order) back to that node.
+    static func cycles(among nodes: [String], edges: [String: [String]]) -> [[String]] {
+        var found: [[String]] = []
+        var inCycle = Set<String>()
+        for node in nodes where !inCycle.contains(node) {
+            guard let cycle = cycle(from: node, edges: edges) else { continue }
+            found.append(cycle)
+            inCycle.formUnion(cycle)
+        }
+        return found
     }
 
     /// A path that comes back to `start`, if any.
@@ -176,9 +199,14 @@ struct Reader {
         }
     }
 
-    func duration(_ node: Node, _ what: String) throws(DagError) -> Duration {
+    /// A duration up to a year; `positive` refuses zero where zero makes no sense (a timeout of
+    /// `0s` would fail every attempt).
+    func duration(_ node: Node, _ what: String, positive: Bool = false) throws(DagError) -> Duration {
         let text = try string(node, what)
-        guard let duration = DurationText.parse(text) else { throw error(node, "\(what) must be a duration such as 500ms, 5s, 2m or 1h, got '\(text)'") }
+        guard let duration = DurationText.parse(text) else {
+            throw error(node, "\(what) must be a duration from 0 to 365 days such as 500ms, 5s, 2m or 1h, got '\(text)'")
+        }
+        if positive, duration == .zero { throw error(node, "\(what) must be longer than zero, got '\(text)'") }
         return duration
     }
 

@@ -32,7 +32,7 @@ struct TaskReader {
         if let node = value("retry_delay") { task.retryDelay = try reader.duration(node, "\(id).retry_delay") }
         if let node = value("retry_exponential_backoff") { task.retryExponentialBackoff = try reader.boolean(node, "\(id).retry_exponential_backoff") }
         if let node = value("max_retry_delay") { task.maxRetryDelay = try reader.duration(node, "\(id).max_retry_delay") }
-        if let node = value("execution_timeout") { task.executionTimeout = try reader.duration(node, "\(id).execution_timeout") }
+        if let node = value("execution_timeout") { task.executionTimeout = try reader.duration(node, "\(id).execution_timeout", positive: true) }
         if let node = defaults["env"] { task.environment = try reader.environmentMap(node, "default_args.env") }
         if let node = fields["env"] { task.environment.merge(try reader.environmentMap(node, "\(id).env")) { _, task in task } }
         if let node = value("cwd") { task.workingDirectory = try reader.string(node, "\(id).cwd") }
@@ -127,10 +127,10 @@ struct TaskReader {
             throw reader.error(node, "\(what).readiness needs exactly one of http_get or exec")
         }
         var probe = ReadinessProbe(check: check)
-        if let node = fields["interval"] { probe.interval = try reader.duration(node, "\(what).readiness.interval") }
-        if let node = fields["timeout"] { probe.timeout = try reader.duration(node, "\(what).readiness.timeout") }
+        if let node = fields["interval"] { probe.interval = try reader.duration(node, "\(what).readiness.interval", positive: true) }
+        if let node = fields["timeout"] { probe.timeout = try reader.duration(node, "\(what).readiness.timeout", positive: true) }
         if let node = fields["start_period"] { probe.startPeriod = try reader.duration(node, "\(what).readiness.start_period") }
-        if let node = fields["deadline"] { probe.deadline = try reader.duration(node, "\(what).readiness.deadline") }
+        if let node = fields["deadline"] { probe.deadline = try reader.duration(node, "\(what).readiness.deadline", positive: true) }
         guard probe.interval > .zero else { throw reader.error(node, "\(what).readiness.interval must be above zero") }
         return probe
     }

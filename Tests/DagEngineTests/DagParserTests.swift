@@ -81,6 +81,14 @@ import Testing
         ("dag_id: x\ntasks:\n  - id: a\n    command: [unclosed\n", 5, "not valid YAML"),
         ("dag_id: x\ntasks:\n  - id: a\n", 3, "neither a command nor services"),
         ("tasks:\n  - id: a\n    command: true\n", 1, "dag_id is missing"),
+        // Issue 15 item 7: a huge duration trapped converting to milliseconds (SIGILL); zero timeouts fail every attempt.
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    execution_timeout: 99999999999999999999h\n", 5, "from 0 to 365 days"),
+        ("dag_id: x\ntasks:\n  - id: a\n    command: true\n    execution_timeout: 0s\n", 5, "a.execution_timeout must be longer than zero"),
+        ("dag_id: x\ntasks:\n  - id: a\n    services:\n      - name: s\n        command: x\n        readiness: {http_get: 'http://h/', interval: 0ms}\n", 7,
+         "readiness.interval must be longer than zero"),
+        // Issue 15 item 9: services that depend on each other passed validation and the run hung.
+        ("dag_id: x\ntasks:\n  - id: a\n    services:\n      - name: s1\n        command: x\n        depends_on: [s2]\n      - name: s2\n        command: y\n        depends_on: [s1]\n",
+         5, "services depend on each other in a cycle: s1 -> s2 -> s1"),
     ] as [(String, Int, String)])
     func refusesWithFileAndLine(_ yaml: String, _ line: Int, _ fragment: String) {
         do {
@@ -91,6 +99,51 @@ import Testing
             #expect(error.line == line, "\(error)")
             #expect(error.description.contains(fragment), "\(error)")
             #expect(error.description.hasPrefix("bad.yaml:\(line): "))
+        }
+    }
+
+    /// Issue 15 item 9: one validation reports every problem, each with its own line.
+    @Test func reportsEveryProblemInOnePass() {
+        let yaml = """
+            dag_id: x
+            tasks:
+              - id: a
+                command: true
+                retries: many
+              - id: b
+                command: true
+                upstream: [missing]
+              - id: d
+                command: true
+                trigger_rule: sometimes
+              - id: c
+                services:
+                  - name: s1
+                    command: x
+                    depends_on: [s2]
+                  - name: s2
+                    command: y
+                    depends_on: [s1]
+            """
+        do {
+            _ = try parser.parse(yaml, file: "bad.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == 5)
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.count == 2, "\(error)")
+            #expect(lines.first?.contains("a.retries must be a whole number") == true)
+            #expect(lines.last?.hasPrefix("bad.yaml:11: d.trigger_rule 'sometimes'") == true, "\(error)")
+        }
+        do {
+            let fixed = yaml.replacingOccurrences(of: "retries: many", with: "retries: 1").replacingOccurrences(of: "sometimes", with: "all_success")
+            _ = try parser.parse(fixed, file: "bad.yaml")
+            Issue.record("accepted")
+        } catch {
+            let lines = error.description.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2, "\(error)")
+            #expect(lines.first?.hasPrefix("bad.yaml:6: task 'b': upstream task 'missing' does not exist") == true, "\(error)")
+            #expect(lines.last?.hasPrefix("bad.yaml:14: task 'c': services depend on each other in a cycle: s1 -> s2 -> s1") == true, "\(error)")
         }
     }
 
@@ -114,6 +167,11 @@ import Testing
         #expect(DurationText.parse("1.5m") == .seconds(90))
         #expect(DurationText.parse("2") == .seconds(2))
         #expect(DurationText.parse("-1s") == nil)
+        #expect(DurationText.parse("365d") == nil)
+        #expect(DurationText.parse("8760h") == .seconds(365 * 24 * 3600))
+        #expect(DurationText.parse("8761h") == nil)
+        #expect(DurationText.parse("1e300") == nil)
+        #expect(DurationText.parse("nan") == nil)
         let task = DagTask(id: "t", retryDelay: .seconds(1), retryExponentialBackoff: true, maxRetryDelay: .seconds(5))
         #expect((2...6).map { task.delay(beforeAttempt: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
     }
