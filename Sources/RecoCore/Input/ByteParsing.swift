@@ -17,6 +17,13 @@ enum ByteParsing {
         return value <= limit ? value : nil
     }
 
+    /// Why `text` is not an id from 1 to 2^32 − 1: out of range when it is a whole number.
+    static func idProblem(_ text: some StringProtocol) -> String {
+        let quoted = "'\(text.prefix(40))'"
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "not a positive integer: \(quoted)" }
+        return "out of range (1 to \(UInt32.max)): \(quoted)"
+    }
+
     /// Parses a rating such as `4`, `3.0` or `3.5` into half stars (7 for 3.5); nil if it is
     /// not a multiple of one half.
     static func halfStars(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt8? {

@@ -54,10 +54,10 @@ public struct DelimitedRatingsReader: Sendable {
         func value(_ column: Int) -> String { ByteParsing.preview(UnsafeBufferPointer(rebasing: line[range(column)])) }
 
         guard let customer = ByteParsing.unsignedInteger(line, range(layout.customerColumn)), customer > 0 else {
-            throw error(number, layout.fieldName(layout.customerColumn), "not a positive integer: '\(value(layout.customerColumn))'")
+            throw error(number, layout.fieldName(layout.customerColumn), ByteParsing.idProblem(value(layout.customerColumn)))
         }
         guard let movie = ByteParsing.unsignedInteger(line, range(layout.movieColumn)), movie > 0 else {
-            throw error(number, layout.fieldName(layout.movieColumn), "not a positive integer: '\(value(layout.movieColumn))'")
+            throw error(number, layout.fieldName(layout.movieColumn), ByteParsing.idProblem(value(layout.movieColumn)))
         }
         guard let stars = ByteParsing.halfStars(line, range(layout.ratingColumn)), layout.scale.contains(halfStars: stars) else {
             throw error(number, layout.fieldName(layout.ratingColumn),

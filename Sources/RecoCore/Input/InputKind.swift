@@ -37,15 +37,17 @@ public enum InputKind: Sendable, Equatable {
         if header.starts(with: ["userId", "movieId", "rating"]) { return .delimitedRatings(.movieLensCSV) }
         if header.starts(with: ["Movie_Id", "Year", "Name"]) { return .movieTitles(.seed) }
         if header.starts(with: ["movieId", "title"]) { return .movieTitles(.movieLensCSV) }
-        if first.hasSuffix(":"), UInt32(first.dropLast()) != nil { return .netflixRatings }
+        if first.hasSuffix(":"), UInt64(first.dropLast()) != nil { return .netflixRatings }
         if fileName == "u.item" || first.split(separator: "|", omittingEmptySubsequences: false).count >= 5 {
             return .movieTitles(.movieLensItem)
         }
         let tabFields = first.split(separator: "\t", omittingEmptySubsequences: false)
         if tabFields.count == 4, tabFields.allSatisfy({ UInt64($0) != nil }) { return .delimitedRatings(.movieLensUData) }
+        // `MovieID,YearOfRelease,Title`: an id then two fields, the last not a number. A bad year
+        // still makes it a titles file, so that its reader names the line instead of the file
+        // being passed over.
         let commaFields = first.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
-        if commaFields.count == 3, UInt32(commaFields[0]) != nil,
-           commaFields[1] == "NULL" || UInt32(commaFields[1]) != nil {
+        if commaFields.count == 3, UInt64(commaFields[0]) != nil, Double(commaFields[2]) == nil {
             return .movieTitles(.netflix)
         }
         if fileName.hasPrefix("combined_data") || fileName.hasPrefix("mv_") {
@@ -66,6 +68,7 @@ public enum InputKind: Sendable, Equatable {
         let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
         var line = bytes[0..<count]
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         if let newline = line.firstIndex(of: 0x0A) { line = line[..<newline] }
         if line.last == 0x0D { line = line.dropLast() }
         return String(decoding: line, as: UTF8.self)

@@ -7,7 +7,8 @@ import Darwin
 /// Reads a file line by line in fixed-size chunks, so memory does not grow with the file.
 ///
 /// Lines are handed out as byte buffers valid only during the callback, without the
-/// terminating `\n` or `\r\n`. Line numbers are 1-based.
+/// terminating `\n` or `\r\n`. Line numbers are 1-based. A UTF-8 byte-order mark before the
+/// first line (as Excel and Windows editors write) is not part of it.
 public struct LineReader {
     public static let defaultChunkSize = 4 << 20
 
@@ -63,7 +64,8 @@ public struct LineReader {
                 return
             }
             var start = 0
-            var scan = carried
+            if totalRead == count, Self.startsWithByteOrderMark(buffer, count: end) { start = 3 }
+            var scan = max(carried, start)
             while let newline = Self.findNewline(buffer, from: scan, to: end) {
                 lineNumber += 1
                 try body(Self.trimmed(buffer, from: start, to: newline), lineNumber)
@@ -83,6 +85,11 @@ public struct LineReader {
         let found = memchr(buffer + from, 0x0A, to - from)
         guard let found else { return nil }
         return UnsafeMutableRawPointer(buffer).distance(to: found)
+    }
+
+    /// Whether the bytes start with EF BB BF, the UTF-8 byte-order mark.
+    static func startsWithByteOrderMark(_ buffer: UnsafePointer<UInt8>, count: Int) -> Bool {
+        count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
     }
 
     private static func trimmed(_ buffer: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> UnsafeBufferPointer<UInt8> {

@@ -108,7 +108,7 @@ public struct MovieTitlesReader: Sendable {
     }
 
     private func movieId(_ text: Substring, field: String, number: Int) throws(InputError) -> UInt32 {
-        guard let id = UInt32(text), id > 0 else { throw error(number, field, "not a positive integer: '\(text.prefix(40))'") }
+        guard let id = UInt32(text), id > 0 else { throw error(number, field, ByteParsing.idProblem(text)) }
         return id
     }
 

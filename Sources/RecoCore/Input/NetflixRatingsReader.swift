@@ -18,7 +18,7 @@ public struct NetflixRatingsReader: Sendable {
             if line.isEmpty { return }
             if line[line.count - 1] == colon {
                 guard let id = ByteParsing.unsignedInteger(line, 0..<(line.count - 1)), id > 0 else {
-                    try result.skipped.handle(error(number, "MovieID", "not a positive integer: '\(ByteParsing.preview(line))'"), policy: policy)
+                    try result.skipped.handle(error(number, "MovieID", ByteParsing.idProblem(ByteParsing.preview(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)])))), policy: policy)
                     // Ratings under a bad header cannot be attributed to any movie.
                     movie = nil
                     return
@@ -59,7 +59,7 @@ public struct NetflixRatingsReader: Sendable {
             return .failure(error(number, nil, "expected 'CustomerID,Rating,Date', got '\(ByteParsing.preview(line))'"))
         }
         guard let customer = ByteParsing.unsignedInteger(line, 0..<firstComma), customer > 0 else {
-            return .failure(error(number, "CustomerID", "not a positive integer: '\(text(line, 0..<firstComma))'"))
+            return .failure(error(number, "CustomerID", ByteParsing.idProblem(text(line, 0..<firstComma))))
         }
         let ratingRange = (firstComma + 1)..<secondComma
         guard ratingRange.count == 1, let stars = ByteParsing.unsignedInteger(line, ratingRange), (1...5).contains(stars) else {

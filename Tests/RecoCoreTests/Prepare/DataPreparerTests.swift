@@ -68,4 +68,50 @@ import TestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: output.path + "/ratings.bin"))
     }
+
+    /// Issue 15 item 12: a byte-order mark or a bad year on the first line of a titles file made
+    /// `reco prepare` pass over the file silently (rc 0, no titles).
+    @Test func aByteOrderMarkIsReadAndABadTitlesFileIsAnError() throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let input = TemporaryDirectory()
+        let output = TemporaryDirectory()
+        input.file("combined_data_1.txt", bytes: bom + Array("1:\n10,3,2005-09-06\n2:\n11,4,2005-09-06\n".utf8))
+        input.file("movie_titles.csv", bytes: bom + Array("1,2003,Dinosaur Planet\n2,1999,Heat\n".utf8))
+        let report = try DataPreparer(options: PreparationOptions(inputs: [input.path], outputDirectory: output.path, trimmer: nil)).run()
+        #expect(report.ignoredFiles.isEmpty)
+        #expect(report.read.ratings == 2)
+        #expect(report.titles == 2)
+        #expect(report.files.map(\.kind).sorted() == ["Netflix Prize movie titles", "Netflix Prize ratings"])
+        let catalog = try MovieCatalog.load(path: output.path + "/movies.csv")
+        #expect(catalog[1]?.title == "Dinosaur Planet")
+
+        for first in ["1,19x9,Dinosaur Planet", "\u{FEFF}1,19x9,Dinosaur Planet"] {
+            let bad = TemporaryDirectory()
+            bad.file("combined_data_1.txt", "1:\n10,3,2005-09-06\n")
+            let titles = bad.file("movie_titles.csv", "\(first)\n2,1999,Heat\n")
+            #expect {
+                try DataPreparer(options: PreparationOptions(inputs: [bad.path], outputDirectory: output.path, trimmer: nil)).run()
+            } throws: { error in
+                (error as? InputError)?.description.hasPrefix("\(titles):1: field 'YearOfRelease'") == true
+            }
+        }
+    }
+
+    /// Issue 15 item 12: a whole number beyond 2^32 − 1 is out of range, not "not a positive integer".
+    @Test func idsBeyondTheRangeSaySo() {
+        let input = TemporaryDirectory()
+        let output = TemporaryDirectory()
+        let path = input.file("combined_data_1.txt", "1:\n1099511627776,3,2005-09-06\n")
+        #expect {
+            try DataPreparer(options: PreparationOptions(inputs: [path], outputDirectory: output.path)).run()
+        } throws: { error in
+            (error as? InputError)?.description == "\(path):2: field 'CustomerID': out of range (1 to 4294967295): '1099511627776'"
+        }
+        let letters = input.file("data_cleaned.csv", "Cust_Id,Rating,Movie_Id\nx1,3.0,1\n")
+        #expect {
+            try DataPreparer(options: PreparationOptions(inputs: [letters], outputDirectory: output.path)).run()
+        } throws: { error in
+            (error as? InputError)?.description.hasSuffix("not a positive integer: 'x1'") == true
+        }
+    }
 }
