@@ -16,9 +16,12 @@ struct HealthController {
         }
         router.get("/health/ready") { _, _ in
             guard let model = self.models.model else {
-                var body = ["status": "loading"]
-                if let error = self.models.lastLoadError { body["error"] = error }
-                return try JSONResponse.make(body, status: .serviceUnavailable)
+                // No model yet: either the first load is running, or it failed and only a
+                // reload (SIGHUP, /v1/admin/reload) of a usable file can make this replica ready.
+                guard let error = self.models.lastLoadError else {
+                    return try JSONResponse.make(["status": "loading"], status: .serviceUnavailable)
+                }
+                return try JSONResponse.make(["status": "failed", "error": error], status: .serviceUnavailable)
             }
             return try JSONResponse.make(["status": "ready", "model_version": model.version])
         }

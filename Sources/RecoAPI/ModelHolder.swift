@@ -63,9 +63,15 @@ final class ModelHolder: Sendable {
             let message = "\(error)"
             lastError.withLock { $0 = message }
             metrics.reloadFailed()
-            logger.error("model load failed; still serving the previous model", metadata: [
-                "model.error": "\(message)", "model.reason": "\(reason)", "model.serving": "\(self.model?.version ?? "none")",
-            ])
+            if let serving = self.model {
+                logger.error("model load failed; still serving the previous model", metadata: [
+                    "model.error": "\(message)", "model.reason": "\(reason)", "model.serving": "\(serving.version)",
+                ])
+            } else {
+                logger.error("model load failed; no model to serve, not ready until a reload (SIGHUP or /v1/admin/reload) succeeds", metadata: [
+                    "model.error": "\(message)", "model.reason": "\(reason)",
+                ])
+            }
             return .failed(message)
         }
     }

@@ -19,7 +19,7 @@ enum OpenAPIDocument {
         "/health/ready": {
           "get": {"summary": "Readiness: a model is loaded", "responses": {
             "200": {"description": "{\"status\": \"ready\", \"model_version\": ...}"},
-            "503": {"description": "still loading, or the first load failed (error given)"}}}
+            "503": {"description": "{\"status\": \"loading\"} while the first load runs; {\"status\": \"failed\", \"error\": ...} when no model could be loaded"}}}
         },
         "/suggested_movies": {
           "get": {

@@ -6,6 +6,7 @@ import RecoCore
 @testable import RecoAPI
 import StreamKit
 import Testing
+import TestSupport
 
 @Suite struct RoutesTests {
     private func app(_ holder: ModelHolder, metrics: APIMetrics = APIMetrics(), token: String? = nil) -> some ApplicationProtocol {
@@ -33,6 +34,62 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(json(response)["model_version"] as? String == "model-a")
             }
+        }
+    }
+
+    /// Issue 15 item 13: with no usable model readiness said "loading" forever; it now says
+    /// "failed" with the reason, and a reload of a good file makes the replica ready.
+    @Test func readinessSaysFailedWithTheReasonWhenNoModelLoads() async throws {
+        let models = try TestModels()
+        let good = try Data(contentsOf: URL(fileURLWithPath: models.modelPath))
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: models.modelPath))
+        let log = CapturedLog()
+        let holder = ModelHolder(modelPath: models.modelPath, moviesPath: models.moviesPath, metrics: APIMetrics(), logger: log.logger(label: "test"))
+        try await app(holder).test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(json(response)["status"] as? String == "loading")
+            }
+            await holder.reload(reason: "start")
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(json(response)["status"] as? String == "failed")
+                #expect((json(response)["error"] as? String)?.contains(models.modelPath) == true, "\(String(buffer: response.body))")
+            }
+            #expect(!log.text.contains("still serving the previous model"))
+            #expect(log.text.contains("no model to serve"))
+            try good.write(to: URL(fileURLWithPath: models.modelPath))
+            await holder.reload(reason: "SIGHUP")
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(json(response)["status"] as? String == "ready")
+            }
+        }
+    }
+
+    /// Issue 15 item 5: overwriting the live model file in place (`cp other live`) killed the
+    /// server with SIGBUS on the next request (the file was mapped). The served model is a private
+    /// copy now, and a reload refuses the half-written file.
+    @Test func aModelFileRewrittenInPlaceNeitherCrashesNorReplacesTheServedModel() async throws {
+        let models = try TestModels()
+        let holder = try await models.holder()
+        let original = try Data(contentsOf: URL(fileURLWithPath: models.modelPath))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: models.modelPath))
+        try file.truncate(atOffset: 0)
+        try file.write(contentsOf: original.prefix(original.count / 3))
+        try file.close()
+        try await app(holder).test(.router) { client in
+            try await client.execute(uri: "/v1/customers/200/recommendations", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(json(response)["model_version"] as? String == "model-a")
+                #expect((json(response)["items"] as? [[String: Any]])?.map { $0["movie_id"] as? Int } == [2, 3, 1])
+            }
+            guard case .failed(let reason) = await holder.reload(reason: "SIGHUP") else {
+                Issue.record("a truncated file was loaded")
+                return
+            }
+            #expect(reason.contains("truncated"), "\(reason)")
+            try await client.execute(uri: "/suggested_movies?Cust_Id=200", method: .get) { #expect($0.status == .ok) }
         }
     }
 

@@ -3,10 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// A model file mapped into memory: opening reads and checks the header and section table and
-/// verifies the checksum, then every array is used in place (no per-row parsing).
+/// A model file read into private memory: opening reads and checks the header and section table
+/// and verifies the checksum, then every array is used in place (no per-row parsing).
 ///
-/// Unchecked Sendable: the mapping is read-only and lives as long as the object.
+/// The bytes are copied, not mapped: a mapped file that is overwritten or truncated in place
+/// (`cp other.recomodel live.recomodel`) changes under the server or kills it with SIGBUS, while a
+/// private copy stays exactly what was verified.
+///
+/// Unchecked Sendable: the copy is never written after opening and lives as long as the object.
 public final class RecoModel: @unchecked Sendable {
     public enum Verification: Sendable {
         /// Check the checksum of every byte (default).
@@ -45,11 +49,10 @@ public final class RecoModel: @unchecked Sendable {
             if size >= 8 { try Self.checkMagic(fd: fd, path: path) }
             throw FileFormatError(.truncated, path: path, message: "model file is truncated (\(size) bytes)")
         }
-        guard let mapping = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), mapping != MAP_FAILED else {
-            throw FileFormatError(.io, path: path, message: "cannot map model: \(String(cString: strerror(errno)))")
-        }
-        let raw = UnsafeRawPointer(mapping)
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: ModelFileLayout.alignment)
+        let raw = UnsafeRawPointer(copy)
         do {
+            try Self.readWhole(fd, into: copy, size: size, path: path)
             let parsed = try Self.parse(raw, size: size, path: path, verification: verification)
             base = raw
             fileSize = size
@@ -65,13 +68,29 @@ public final class RecoModel: @unchecked Sendable {
             ranker = parsed.ranker
             rankerStride = parsed.rankerStride
         } catch {
-            munmap(mapping, size)
+            copy.deallocate()
             throw error
         }
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), fileSize)
+        UnsafeMutableRawPointer(mutating: base).deallocate()
+    }
+
+    /// Reads the whole file; a file that shrinks meanwhile (being rewritten) is truncated.
+    private static func readWhole(_ fd: Int32, into buffer: UnsafeMutableRawPointer, size: Int, path: String) throws(FileFormatError) {
+        var done = 0
+        while done < size {
+            let count = pread(fd, buffer + done, min(size - done, 1 << 30), off_t(done))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileFormatError(.io, path: path, message: "cannot read model: \(String(cString: strerror(errno)))")
+            }
+            guard count > 0 else {
+                throw FileFormatError(.truncated, path: path, message: "model file is truncated (\(done) of \(size) bytes; was it being rewritten?)")
+            }
+            done += count
+        }
     }
 
     // MARK: Sections
@@ -262,7 +281,41 @@ public final class RecoModel: @unchecked Sendable {
         guard offsets.first == 0, offsets.last == UInt64(rated), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw corrupt("rated-movie offsets are inconsistent")
         }
+        if verification == .full {
+            // A NaN or an infinity scores every movie alike and yields an empty or arbitrary list:
+            // such a file is as unusable as a corrupt one (one more pass, like the checksum's).
+            var floatSections: [ModelFileLayout.Section] = [.customerBias, .movieBias, .customerFactors, .movieFactors, .movieNorms]
+            if version >= 2 { floatSections += [.rankerMovieRows, .rankerCustomerFactors, .ratedWeights, .popularity] }
+            for section in floatSections {
+                let (offset, length) = sections[section.rawValue]
+                let values = UnsafeBufferPointer(start: (raw + offset).assumingMemoryBound(to: Float.self), count: length / 4)
+                if let index = firstNonFinite(values) {
+                    throw corrupt("\(section) holds \(values[index]) at index \(index); every value must be a finite number")
+                }
+            }
+        }
         return Parsed(sections: sections, customers: customers, movies: movies, factors: factors, stride: stride,
                       mean: mean, scale: scale, metadata: metadata, version: version, ranker: ranker, rankerStride: rankerStride)
+    }
+
+    /// The index of the first NaN or infinity. x × 0 is NaN exactly for those, so eight lanes of
+    /// sums find out whether there is one at memory speed; only then is the index looked for.
+    static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        let lanes = 8
+        var sums = SIMD8<Float>()
+        let whole = values.count / lanes * lanes
+        var index = 0
+        while index < whole {
+            let chunk = UnsafeRawPointer(values.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
+            sums += chunk * 0
+            index += lanes
+        }
+        var tail: Float = 0
+        while index < values.count {
+            tail += values[index] * 0
+            index += 1
+        }
+        guard !(sums.sum() + tail).isFinite else { return nil }
+        return values.firstIndex { !$0.isFinite }
     }
 }

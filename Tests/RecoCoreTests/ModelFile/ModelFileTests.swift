@@ -74,6 +74,54 @@ import TestSupport
         }
     }
 
+    /// `bytes` with `patch` applied and the checksum recomputed, as a crafted file would be.
+    private func resealed(_ bytes: [UInt8], _ patch: (inout [UInt8]) -> Void) -> [UInt8] {
+        var crafted = bytes
+        patch(&crafted)
+        let checksum = crafted.withUnsafeBytes { Checksum64.ofWhole(UnsafeRawBufferPointer(rebasing: $0[..<(crafted.count - 8)])) }
+        withUnsafeBytes(of: checksum.littleEndian) { crafted.replaceSubrange((crafted.count - 8)..., with: $0) }
+        return crafted
+    }
+
+    private func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + MemoryLayout<T>.size), with: $0) }
+    }
+
+    /// Issue 15 item 6: counts of 2^61 with a valid checksum overflowed and trapped (rc 132);
+    /// NaN or infinite values were served as an empty list. Each is refused with a message.
+    @Test func refusesCraftedHeadersAndNonFiniteValues() throws {
+        let (path, _, _) = try writeModel()
+        let bytes = directory.bytes("m.recomodel")
+        let craftedCounts: [(String, (inout [UInt8]) -> Void)] = [
+            ("customers 2^61", { self.put(UInt64(1) << 61, at: ModelFileLayout.customerCountOffset, in: &$0) }),
+            ("movies 2^61", { self.put(UInt64(1) << 61, at: ModelFileLayout.movieCountOffset, in: &$0) }),
+            ("rated 2^63", { self.put(UInt64(1) << 63, at: ModelFileLayout.ratedCountOffset, in: &$0) }),
+            ("customers 2^64-1", { self.put(UInt64.max, at: ModelFileLayout.customerCountOffset, in: &$0) }),
+            ("factors 2^32-1", { self.put(UInt32.max, at: ModelFileLayout.factorsOffset, in: &$0) }),
+            ("section offset 2^63", { self.put(UInt64(1) << 63, at: ModelFileLayout.tableEntry(4), in: &$0) }),
+            ("section length 2^64-1", { self.put(UInt64.max, at: ModelFileLayout.tableEntry(5) + 8, in: &$0) }),
+            ("first rated offset", {
+                let table = ModelFileLayout.tableEntry(ModelFileLayout.Section.ratedOffsets.rawValue)
+                let offset = Int($0.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: table, as: UInt64.self) })
+                self.put(UInt64(1) << 62, at: offset, in: &$0)
+            }),
+        ]
+        for (name, patch) in craftedCounts {
+            directory.file("m.recomodel", bytes: resealed(bytes, patch))
+            #expect(throws: FileFormatError.self, "\(name)") { try RecoModel(path: path) }
+        }
+        directory.file("m.recomodel", bytes: bytes)
+        let table = ModelFileLayout.tableEntry(ModelFileLayout.Section.movieBias.rawValue)
+        let movieBias = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: table, as: UInt64.self) })
+        for value in [Float.nan, .infinity, -.infinity] {
+            directory.file("m.recomodel", bytes: resealed(bytes) { self.put(value.bitPattern, at: movieBias + 8, in: &$0) })
+            #expect { try RecoModel(path: path) } throws: { error in
+                let error = error as? FileFormatError
+                return error?.code == .corrupt && error?.description.contains("movieBias holds \(value) at index 2") == true
+            }
+        }
+    }
+
     @Test func refusesNewerVersionsAndOtherFiles() throws {
         let (path, _, _) = try writeModel()
         var bytes = directory.bytes("m.recomodel")
