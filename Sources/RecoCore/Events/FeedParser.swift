@@ -48,8 +48,12 @@ public enum FeedParser {
             let year = try yearColumn.flatMap { (column) throws(EventError) -> Int? in try WatchEventDecoder.year(values[column], "YearRelease") }
             let title = nameColumn.flatMap { values[$0].string }
             var watchedAt = Date()
-            if let timeColumn, let milliseconds = values[timeColumn].number, milliseconds > 0 {
-                watchedAt = Date(timeIntervalSince1970: milliseconds / 1000)
+            if let timeColumn, !values[timeColumn].isNull {
+                do {
+                    watchedAt = try SeedTime.date(from: values[timeColumn])
+                } catch {
+                    throw EventError(error.reason, "row \(row): \(error.message)")
+                }
             }
             events.append(WatchEvent(customerId: customer, movieId: movie, title: title, year: year,
                                      watchedAt: WatchEvent.timestamp(watchedAt), source: source))

@@ -96,25 +96,10 @@ public enum WatchEventDecoder {
         return Int(number)
     }
 
-    /// pandas writes datetimes as epoch milliseconds; strings are read as RFC 3339.
+    /// Missing or null: now (the seed's producer always sent one); anything else as `SeedTime` reads it.
     private static func legacyTime(_ value: JSONValue?) throws(EventError) -> Date {
         guard let value, !value.isNull else { return Date() }
-        if let milliseconds = value.number {
-            guard milliseconds >= 0, milliseconds < 4_102_444_800_000 else {
-                throw EventError(.invalidValue, "current_time is not a time: \(Self.text(milliseconds))")
-            }
-            return Date(timeIntervalSince1970: milliseconds / 1000)
-        }
-        if let text = value.string, let date = parseTime(text) { return date }
-        throw EventError(.invalidValue, "current_time is not a time")
-    }
-
-    static func parseTime(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        return try SeedTime.date(from: value)
     }
 
     /// Whole numbers without a trailing ".0", as they were written.

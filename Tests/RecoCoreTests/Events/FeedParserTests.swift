@@ -20,6 +20,18 @@ import Testing
         #expect(try FeedParser.parse(Array(Self.object.utf8), source: "feed").count == 2)
     }
 
+    /// Issue 15 item 11: a feed written with `date_format="iso"` or `date_unit='s'` keeps its times;
+    /// an implausible time is an error naming the row.
+    @Test func readsIsoAndSecondTimes() throws {
+        let body = #"{"columns":["current_time","customerID"],"index":[3,8],"data":[["2023-11-14T22:13:20.000",1],[1700000005,2]]}"#
+        let events = try FeedParser.parse(Array(body.utf8), source: "feed")
+        #expect(events.map(\.watchedAt) == ["2023-11-14T22:13:20.000Z", "2023-11-14T22:13:25.000Z"])
+        let stale = #"{"columns":["current_time","customerID"],"index":[3],"data":[[1700,1]]}"#
+        #expect { try FeedParser.parse(Array(stale.utf8), source: "feed") } throws: { error in
+            (error as? EventError)?.message.hasPrefix("row 0: current_time 1970-01-01T00:28:20.000Z is outside") == true
+        }
+    }
+
     @Test func brokenBodiesSayWhatIsWrong() {
         let cases: [(String, EventError.Reason)] = [
             ("", .empty),

@@ -29,6 +29,27 @@ import Testing
         #expect(events[0].eventId == "legacy-785314-3-1700000000000")
     }
 
+    /// Issue 15 item 11: only millisecond epochs were read; pandas' ISO strings were dead-lettered
+    /// and `date_unit='s'` was stored as 1970-01-20. Every pandas date unit and ISO 8601 is read.
+    @Test func readsEveryPandasTimeFormat() throws {
+        func time(_ value: String) throws -> String {
+            let events = try decode(#"{"Movie_Id":{"0":3},"YearRelease":{"0":2004},"Name":{"0":"X"},"current_time":{"0":"# + value + #"},"customerID":{"0":7}}"#)
+            return events[0].watchedAt
+        }
+        let expected = "2023-11-14T22:13:20.000Z"
+        for value in ["1700000000", "1700000000000", "1700000000000000", "1700000000000000000", "1700000000.0",
+                      #""2023-11-14T22:13:20.000""#, #""2023-11-14T22:13:20.000Z""#, #""2023-11-14T22:13:20.000000000""#,
+                      #""2023-11-14T23:13:20+01:00""#, #""2023-11-14 22:13:20""#, #""2023-11-14T17:13:20.000-0500""#] {
+            #expect(try time(value) == expected, "\(value)")
+        }
+        #expect(try time(#""2023-11-14T22:13:20.5Z""#) == "2023-11-14T22:13:20.500Z")
+        // Implausible or unreadable times are dead letters, not rows dated 1970 or 2262.
+        for value in ["1700", "-5", "9e18", #""1970-01-20T00:00:00Z""#, #""2999-01-01T00:00:00Z""#, #""yesterday""#,
+                      #""2023-13-01T00:00:00Z""#, #""2023-11-14T25:00:00Z""#, "true", "[1]"] {
+            #expect(throws: EventError.self, "\(value)") { try time(value) }
+        }
+    }
+
     /// Each kind of bad message gets its own reason.
     @Test func rejectsBadMessagesWithReasons() {
         let cases: [(String, EventError.Reason)] = [
