@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "ProducerTests",
             dependencies: [
-                "producer", "RecoKafka", "RecoCore", "StreamKit",
+                "producer", "RecoKafka", "RecoCore", "StreamKit", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

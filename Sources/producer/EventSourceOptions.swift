@@ -6,7 +6,7 @@ import RecoCore
 
 /// Where the producer's events come from.
 struct EventSourceOptions: ParsableArguments {
-    @Option(help: "Event source: an http(s) URL, 'simulate' or 'replay'.")
+    @Option(help: "Event source: an http(s) URL (user:password@ is sent as Basic auth; credentials and query values are never logged), 'simulate' or 'replay'.")
     var source: String
 
     @Option(help: "Seconds between polls of an HTTP feed.")
@@ -28,8 +28,9 @@ struct EventSourceOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard source == "simulate" || source == "replay" || source.hasPrefix("http://") || source.hasPrefix("https://") else {
-            throw ValidationError("--source must be an http(s) URL, 'simulate' or 'replay'")
+        guard source == "simulate" || source == "replay" || FeedURL(source) != nil else {
+            // Not echoed: it may hold credentials.
+            throw ValidationError("--source must be an http(s) URL with a host, 'simulate' or 'replay'")
         }
         if source == "replay" && replayFile == nil { throw ValidationError("--source replay needs --replay-file") }
         guard interval > .zero, timeout > .zero, rate >= 0 else { throw ValidationError("--interval and --timeout must be positive; --rate ≥ 0") }
@@ -45,7 +46,8 @@ struct EventSourceOptions: ParsableArguments {
         case "replay":
             return try ReplaySource(path: replayFile ?? "", logger: logger)
         default:
-            return FeedSource(url: source, interval: interval, timeout: timeout, logger: logger)
+            guard let url = FeedURL(source) else { throw ValidationError("--source must be an http(s) URL with a host, 'simulate' or 'replay'") }
+            return FeedSource(url: url, interval: interval, timeout: timeout, logger: logger)
         }
     }
 }

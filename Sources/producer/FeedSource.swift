@@ -6,9 +6,10 @@ import RecoCore
 import Synchronization
 
 /// Polls the seed's real-time feed over HTTP every `interval`. Timeouts and 5xx are retried
-/// with backoff; a bad body is logged with what was wrong and skipped, never fatal.
+/// with backoff; a bad body is logged with what was wrong and skipped, never fatal. The URL's
+/// credentials go in an Authorization header and never into a log line (see `FeedURL`).
 final class FeedSource: EventSource {
-    let url: String
+    let url: FeedURL
     let interval: Duration
     let timeout: Duration
     let retries: Int
@@ -16,7 +17,7 @@ final class FeedSource: EventSource {
     private let logger: Logger
     private let polls = PollCounter()
 
-    init(url: String, interval: Duration, timeout: Duration = .seconds(10), retries: Int = 3, logger: Logger) {
+    init(url: FeedURL, interval: Duration, timeout: Duration = .seconds(10), retries: Int = 3, logger: Logger) {
         self.url = url
         self.interval = interval
         self.timeout = timeout
@@ -34,11 +35,11 @@ final class FeedSource: EventSource {
                 return try await fetchOnce()
             } catch let error as FeedFailure where error.retriable && attempt <= retries {
                 let backoff = Duration.milliseconds(250 * (1 << (attempt - 1)))
-                logger.warning("feed request failed, retrying", metadata: ["feed.url": "\(url)", "feed.error": "\(error.message)",
+                logger.warning("feed request failed, retrying", metadata: ["feed.url": "\(url)", "feed.error": "\(url.scrub(error.message))",
                                                                         "feed.attempt": "\(attempt)", "feed.backoff_ms": "\(backoff.wholeMilliseconds)"])
                 try await Task.sleep(for: backoff)
             } catch let error as FeedFailure {
-                logger.error("feed response rejected", metadata: ["feed.url": "\(url)", "feed.error": "\(error.message)"])
+                logger.error("feed response rejected", metadata: ["feed.url": "\(url)", "feed.error": "\(url.scrub(error.message))"])
                 return []
             }
         }
@@ -48,7 +49,9 @@ final class FeedSource: EventSource {
         let response: HTTPClientResponse
         var body = ByteBuffer()
         do {
-            response = try await client.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
+            var request = HTTPClientRequest(url: url.requestURL)
+            if let authorization = url.authorization { request.headers.add(name: "Authorization", value: authorization) }
+            response = try await client.execute(request, timeout: TimeAmount(timeout))
             body = try await response.body.collect(upTo: 8 << 20)
         } catch {
             throw FeedFailure(message: "request failed: \(error)", retriable: true)

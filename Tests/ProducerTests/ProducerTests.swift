@@ -6,6 +6,7 @@ import RecoCore
 import RecoKafka
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct ProducerTests {
     static let feedObject = #"{"columns":["YearRelease","Name","current_time","customerID"],"index":[3,8,3],"data":[[2004,"Character",1700000000000,785314],[null,"Dogma",1700000005000,42],[2004,"Character",1700000009000,42]]}"#
@@ -48,7 +49,7 @@ import Testing
         try cluster.createTopic("watch_events", partitions: 2)
         let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
         try await withFeedServer { url in
-            let source = FeedSource(url: url, interval: .milliseconds(50), timeout: .seconds(2), logger: logger)
+            let source = FeedSource(url: try #require(FeedURL(url)), interval: .milliseconds(50), timeout: .seconds(2), logger: logger)
             // First poll: 503 then retried → the bad body is rejected (empty batch); second poll: 3 events.
             let metrics = ProducerMetrics()
             let run = ProducerService(topic: "watch_events", kafka: kafka, source: source, limit: 6, statsInterval: .seconds(60), metrics: metrics,
@@ -91,5 +92,48 @@ import Testing
         let batch = try await source.nextBatch()
         #expect(batch?.map(\.customerId) == [5, 7])
         #expect(try await source.nextBatch() == nil)
+    }
+
+    /// Issue 15 item 10: `--source 'http://user:PW@host/feed?api_key=K' --log-level debug` wrote
+    /// both secrets into the log, and the userinfo was dropped instead of sent. Now it is sent as
+    /// Basic auth and no log line, at any level, on success or failure, shows a secret.
+    @Test func feedCredentialsAreSentAsBasicAuthAndNeverLogged() async throws {
+        let expected = "Basic " + Data("feed-user:s3cr3t PW".utf8).base64EncodedString()
+        let router = Router()
+        router.get("/feed") { request, _ -> Response in
+            guard request.headers[.authorization] == expected, request.uri.queryParameters["api_key"] == "k3y-v4lue" else {
+                return Response(status: .unauthorized)
+            }
+            let text = "\"" + Self.feedObject.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
+        let log = CapturedLog()
+        var traceLogger = log.logger(label: "producer")
+        traceLogger.logLevel = .trace
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            let address = "127.0.0.1:\(port.withLock { $0 } ?? 0)"
+            let good = try #require(FeedURL("http://feed-user:s3cr3t%20PW@\(address)/feed?api_key=k3y-v4lue&region=eu"))
+            #expect(good.description == "http://[redacted]@\(address)/feed?api_key=[redacted]&region=[redacted]")
+            #expect(good.requestURL == "http://\(address)/feed?api_key=k3y-v4lue&region=eu")
+            let source = FeedSource(url: good, interval: .milliseconds(10), timeout: .seconds(2), retries: 1, logger: traceLogger)
+            #expect(try await source.nextBatch()?.count == 3)
+            await source.shutdown()
+            // Refused (wrong password), then unreachable: both are logged, neither with a secret.
+            for text in ["http://feed-user:wr0ng-PW@\(address)/feed?api_key=k3y-v4lue", "http://feed-user:s3cr3t%20PW@127.0.0.1:1/feed?api_key=k3y-v4lue"] {
+                let failing = FeedSource(url: try #require(FeedURL(text)), interval: .milliseconds(10), timeout: .seconds(1), retries: 1, logger: traceLogger)
+                #expect(try await failing.nextBatch()?.isEmpty == true)
+                await failing.shutdown()
+            }
+            group.cancelAll()
+        }
+        let text = log.text
+        #expect(text.contains("feed request failed") && text.contains("[redacted]"), "\(text)")
+        for secret in ["feed-user", "s3cr3t", "wr0ng", "k3y-v4lue", "PW"] { #expect(!text.contains(secret), "\(secret) in \(text)") }
+        #expect(FeedURL("not a url") == nil && FeedURL("ftp://host/x") == nil && FeedURL("http:///feed") == nil)
     }
 }
