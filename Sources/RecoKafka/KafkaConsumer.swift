@@ -1,4 +1,5 @@
 import Logging
+import RecoCore
 import Synchronization
 
 /// A consumer-group member with manual offset storing: the application stores a message's
@@ -34,6 +35,17 @@ public final class KafkaConsumer: Sendable {
     public var assignedPartitions: Set<KafkaTopicPartition> { assignment.current }
 
     public var fatalError: KafkaError? { handle.context.fatalError }
+
+    /// Waits up to `timeout` for any bootstrap server to answer; the error names the servers.
+    /// librdkafka itself retries an unreachable cluster forever, silently.
+    public func waitForCluster(servers: String, timeout: Duration) async throws(KafkaError) {
+        do {
+            _ = try await handle.brokerCount(timeout: timeout)
+        } catch {
+            throw KafkaError(code: error.code, message: "no Kafka broker answered at \(servers.isEmpty ? "(no bootstrap.servers)" : servers) within \(Decimals.format(timeout.seconds, places: 1)) s (\(error.message))")
+        }
+    }
+
 
     /// Up to `maximum` messages, waiting at most `timeout` for the first one. Errors that are
     /// only informational (end of partition) are skipped; others are thrown.

@@ -1,4 +1,5 @@
 import Logging
+import RecoCore
 import Synchronization
 
 /// Produces messages through librdkafka. Idempotent by default (`enable.idempotence=true`:
@@ -61,6 +62,16 @@ public final class KafkaProducer: Sendable {
         }
         counters.value.withLock { $0.sent += 1 }
         return id
+    }
+
+    /// Waits up to `timeout` for any bootstrap server to answer; the error names the servers.
+    /// librdkafka itself retries an unreachable cluster forever, silently.
+    public func waitForCluster(servers: String, timeout: Duration) async throws(KafkaError) {
+        do {
+            _ = try await handle.brokerCount(timeout: timeout)
+        } catch {
+            throw KafkaError(code: error.code, message: "no Kafka broker answered at \(servers.isEmpty ? "(no bootstrap.servers)" : servers) within \(Decimals.format(timeout.seconds, places: 1)) s (\(error.message))")
+        }
     }
 
     /// Fetches `topic`'s partitions and leaders now. librdkafka otherwise learns about a topic

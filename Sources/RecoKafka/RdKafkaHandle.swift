@@ -73,6 +73,20 @@ final class RdKafkaHandle: @unchecked Sendable {
         pollLoop.finished.wait()
     }
 
+    /// Asks the cluster for its brokers, waiting up to `timeout`: proves that at least one
+    /// bootstrap server answers. Returns the number of brokers.
+    func brokerCount(timeout: Duration) async throws(KafkaError) -> Int {
+        let milliseconds = Self.milliseconds(timeout)
+        let result: Result<Int, KafkaError> = await blocking { client in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let error = rd_kafka_metadata(client, 0, nil, &metadata, milliseconds)
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return .failure(KafkaError(error, context: "read cluster metadata")) }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            return .success(Int(metadata.pointee.broker_cnt))
+        }
+        return try result.get()
+    }
+
     /// Milliseconds for librdkafka's `int timeout_ms` parameters, fractions kept, clamped.
     static func milliseconds(_ duration: Duration) -> Int32 {
         Int32(clamping: duration.wholeMilliseconds)

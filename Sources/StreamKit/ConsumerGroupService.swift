@@ -30,6 +30,8 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         /// Commit after each batch's offsets are stored (not only every auto-commit interval).
         public var commitEachBatch = false
         public var deadLetterTimeout: Duration = .seconds(30)
+        /// How long the service waits at start for any bootstrap server to answer.
+        public var connectTimeout: Duration = .seconds(30)
 
         public init(name: String, topic: String, group: String, deadLetterTopic: String) {
             self.name = name
@@ -46,6 +48,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
             batchSize = group.batchSize
             exitWhenIdle = group.exitWhenIdle
             statsInterval = monitoring.statsInterval
+            connectTimeout = kafka.connectTimeout
         }
     }
 
@@ -65,6 +68,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
     private let consumer: KafkaConsumer
     private let deadLetterProducer: KafkaProducer
     private let logger: Logger
+    private let servers: String
     private let counters = Mutex(Totals())
     private let lastStats = Mutex<(time: ContinuousClock.Instant, consumed: Int)>((.now, 0))
 
@@ -75,6 +79,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         self.handler = handler
         self.metrics = metrics
         self.logger = logger
+        servers = kafka.bootstrapServers
         consumer = try KafkaConsumer(configuration: kafka, groupId: settings.group, topics: [settings.topic], logger: logger)
         deadLetterProducer = try KafkaProducer(configuration: kafka, logger: logger)
     }
@@ -84,6 +89,8 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
     public func run() async throws {
         var failure: (any Error)?
         do {
+            // An unreachable cluster would otherwise look like an idle topic forever.
+            try await consumer.waitForCluster(servers: servers, timeout: settings.connectTimeout)
             try await consume()
         } catch {
             failure = error

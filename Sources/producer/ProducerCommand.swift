@@ -36,15 +36,9 @@ struct ProducerCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "producer")
         let (settings, path) = try kafka.configuration(logger: logger)
         logger.info("configuration", metadata: ["kafka.config_file": "\(path ?? "-")", "kafka.settings": "\(settings)"])
-        do {
-            try await KafkaAdmin.createTopics([(kafka.topic, partitions)], configuration: settings, logger: logger)
-        } catch {
-            // Some clusters (and the mock) refuse the admin request; producing creates the topic where allowed.
-            logger.notice("could not create the topic; producing anyway", metadata: ["kafka.topic": "\(kafka.topic)", "kafka.error": "\(error)"])
-        }
         let metrics = ProducerMetrics()
         let service = ProducerService(topic: kafka.topic, kafka: settings, source: try events.makeSource(logger: logger), limit: count,
-                                      statsInterval: monitoring.statsInterval, metrics: metrics, logger: logger)
+                                      createPartitions: partitions, statsInterval: monitoring.statsInterval, connectTimeout: kafka.connectTimeout, metrics: metrics, logger: logger)
         try await StreamServiceGroup.run(service, after: StreamServiceGroup.metrics(monitoring, registry: metrics.registry, logger: logger), logger: logger)
         guard let outcome = service.outcome else { return }
         print(outcome.summary)

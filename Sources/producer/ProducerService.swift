@@ -27,20 +27,25 @@ final class ProducerService: Service, Sendable {
     let kafka: KafkaConfiguration
     let source: any EventSource
     let limit: Int?
+    /// Partitions of the topic when it has to be created; nil leaves topics alone.
+    let createPartitions: Int?
     let statsInterval: Duration
     let flushTimeout: Duration
+    let connectTimeout: Duration
     let metrics: ProducerMetrics?
     let logger: Logger
     private let result = Mutex<Outcome?>(nil)
 
-    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, statsInterval: Duration,
-         flushTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, logger: Logger) {
+    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
+         flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, logger: Logger) {
         self.topic = topic
         self.kafka = kafka
         self.source = source
         self.limit = limit
+        self.createPartitions = createPartitions
         self.statsInterval = statsInterval
         self.flushTimeout = flushTimeout
+        self.connectTimeout = connectTimeout
         self.metrics = metrics
         self.logger = logger
     }
@@ -55,6 +60,16 @@ final class ProducerService: Service, Sendable {
             metrics?.delivery(succeeded: report.error == nil)
             if let error = report.error {
                 logger.error("delivery failed", metadata: ["kafka.topic": "\(report.topic)", "kafka.error": "\(error)"])
+            }
+        }
+        // librdkafka would queue events for an unreachable cluster until message.timeout.ms.
+        try await producer.waitForCluster(servers: kafka.bootstrapServers, timeout: connectTimeout)
+        if let createPartitions {
+            do {
+                try await KafkaAdmin.createTopics([(topic, createPartitions)], configuration: kafka, logger: logger)
+            } catch {
+                // Some clusters (and the mock) refuse the admin request; producing creates the topic where allowed.
+                logger.notice("could not create the topic; producing anyway", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
             }
         }
         // Know the topic's leaders before the first event, so early events do not wait on

@@ -107,4 +107,23 @@ import TestSupport
         let again = retry.written.withLock { $0 }
         #expect(again == [0, 1, 2, 3, 4])
     }
+
+    /// Issue 15 item 3: with an unreachable broker the services waited forever (and exited 0 on
+    /// SIGTERM). Now the loop gives up after the connect timeout with an error naming the servers.
+    @Test func anUnreachableClusterEndsTheServiceWithAnErrorNamingTheServers() async throws {
+        let port = freePort()
+        let kafka = KafkaConfiguration(["bootstrap.servers": "127.0.0.1:\(port)"])
+        var settings = ConsumerGroupService<RecordingHandler>.Settings(name: "test", topic: "t", group: "g", deadLetterTopic: "t.dlq")
+        settings.connectTimeout = .seconds(2)
+        settings.exitWhenIdle = .seconds(1)
+        let handler = RecordingHandler()
+        let service = try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, logger: logger)
+        let started = ContinuousClock.now
+        await #expect { try await service.run() } throws: { error in
+            "\(error)".contains("no Kafka broker answered at 127.0.0.1:\(port) within 2.0 s")
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        let finished = handler.finished.load(ordering: .relaxed)
+        #expect(finished)
+    }
 }

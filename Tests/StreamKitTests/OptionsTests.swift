@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandOptions
 import StreamKit
 import Testing
+import TestSupport
 
 /// The shared option groups: what each service's command line accepts and defaults to.
 struct OptionsTests {
@@ -47,5 +48,18 @@ struct OptionsTests {
         #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--batch-size", "0"]) }
         let message = Command.message(for: ValidationError("x"))
         #expect(!message.isEmpty)
+    }
+
+    /// Issue 15 item 3: no bootstrap servers at all (the default file not found) is an error at
+    /// once, naming where they were looked for; `--connect-timeout` keeps fractions.
+    @Test func missingBootstrapServersAreAnErrorAtOnce() throws {
+        let directory = TemporaryDirectory()
+        let file = directory.file("empty.properties", "client.id=x\n")
+        let parsed = try #require(try Command.parseAsRoot(["--model", "m", "--config", file, "--connect-timeout", "2.5"]) as? Command)
+        #expect(parsed.kafka.connectTimeout == .milliseconds(2_500))
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--connect-timeout", "0"]) }
+        #expect { try parsed.kafka.configuration(logger: quietLogger("options")) } throws: { error in
+            "\(error)".contains("no Kafka bootstrap.servers: \(file) does not set it")
+        }
     }
 }
