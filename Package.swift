@@ -57,7 +57,9 @@ let package = Package(
         // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
         .target(
             name: "RecoKafka",
-            dependencies: ["CRdKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "CRdKafka", "RecoCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // What every executable's command line shares: --log-level and its bootstrap, durations in seconds.
         .target(
@@ -186,7 +188,7 @@ let package = Package(
 
         // Unit tests: no database, no child processes, no browser (Kafka's mock cluster runs in process).
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore", "TestSupport"]),
-        .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "StreamKitTests",

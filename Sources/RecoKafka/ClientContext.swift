@@ -24,12 +24,13 @@ final class ClientContext: Sendable {
     }
 
     /// Installs the callbacks on `conf` with this context as their opaque; the caller keeps
-    /// the context retained until the client is destroyed.
-    func install(on conf: OpaquePointer, unmanaged: Unmanaged<ClientContext>) {
+    /// the context retained until the client is destroyed. Delivery reports are for producers
+    /// only (a consumer warns that it ignores them).
+    func install(on conf: OpaquePointer, unmanaged: Unmanaged<ClientContext>, deliveryReports: Bool) {
         rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
         rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
         rd_kafka_conf_set_error_cb(conf, kafkaErrorCallback)
-        rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback)
+        if deliveryReports { rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback) }
         if rebalance != nil { rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceCallback) }
     }
 

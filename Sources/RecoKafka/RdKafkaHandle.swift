@@ -22,9 +22,9 @@ final class RdKafkaHandle: @unchecked Sendable {
     }
 
     init(type: Kind, configuration: KafkaConfiguration, context: ClientContext, label: String) throws(KafkaError) {
-        let conf = try configuration.makeConf()
+        let conf = try configuration.makeConf(for: type)
         let retained = Unmanaged.passRetained(context)
-        context.install(on: conf, unmanaged: retained)
+        context.install(on: conf, unmanaged: retained, deliveryReports: type == .producer)
         var errorText = [CChar](repeating: 0, count: 512)
         // rd_kafka_new takes the conf only on success.
         guard let handle = rd_kafka_new(type == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {

@@ -24,7 +24,7 @@ public final class DatabaseWorker: @unchecked Sendable {
                 do throws(DatabaseError) {
                     if self.connection == nil || self.connection?.isHealthy == false {
                         self.connection = nil
-                        self.connection = try PostgresConnection(self.url)
+                        self.connection = try PostgresConnection(self.url, logger: self.logger)
                         self.logger.info("connected to PostgreSQL", metadata: ["db.url": "\(self.url)"])
                     }
                     guard let connection = self.connection else { throw DatabaseError(kind: .connection, message: "not connected") }

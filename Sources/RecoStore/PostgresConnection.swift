@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import Logging
 
 /// The one owner of a libpq connection. Every call blocks, so a connection belongs to one
 /// thread at a time (`DatabaseWorker` runs them on its own queue). Values are always bound as
@@ -7,8 +8,16 @@ import Foundation
 final class PostgresConnection {
     private let connection: OpaquePointer
     private var sessionSetUp: Set<String> = []
+    private let notices: Unmanaged<NoticeLog>
 
-    init(_ url: DatabaseURL) throws(DatabaseError) {
+    /// Where the server's notices go: the logger at debug. libpq's default prints them to stderr
+    /// ("NOTICE: relation … already exists, skipping" on every start).
+    private final class NoticeLog {
+        let logger: Logger
+        init(_ logger: Logger) { self.logger = logger }
+    }
+
+    init(_ url: DatabaseURL, logger: Logger) throws(DatabaseError) {
         guard let connection = PQconnectdb(url.conninfo) else {
             throw DatabaseError(kind: .connection, message: "libpq could not allocate a connection")
         }
@@ -18,10 +27,17 @@ final class PostgresConnection {
             throw DatabaseError(kind: .connection, message: message)
         }
         self.connection = connection
+        notices = Unmanaged.passRetained(NoticeLog(logger))
+        PQsetNoticeReceiver(connection, { context, result in
+            guard let context, let result else { return }
+            let text = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            Unmanaged<NoticeLog>.fromOpaque(context).takeUnretainedValue().logger.debug("postgres notice", metadata: ["db.notice": "\(text)"])
+        }, notices.toOpaque())
     }
 
     deinit {
         PQfinish(connection)
+        notices.release()
     }
 
     var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }

@@ -35,9 +35,11 @@ import Testing
         #expect(configuration.properties["session.timeout.ms"] == "45000")
         #expect(configuration.droppedKeys == ["schema.registry.url", "basic.auth.credentials.source", "basic.auth.user.info"])
         #expect(configuration.properties.keys.allSatisfy { !$0.hasPrefix("schema.") && !$0.hasPrefix("basic.") })
-        // librdkafka accepts every remaining key.
-        let conf = try configuration.makeConf()
-        rd_kafka_conf_destroy_for_tests(conf)
+        // librdkafka accepts every remaining key, for both kinds of client.
+        for kind in [RdKafkaHandle.Kind.producer, .consumer] {
+            let conf = try configuration.makeConf(for: kind)
+            rd_kafka_conf_destroy_for_tests(conf)
+        }
     }
 
     @Test func secretsNeverAppearInTheDescription() throws {
@@ -60,11 +62,11 @@ import Testing
 
     @Test func unknownKeysFailWithLibrdkafkasMessage() {
         let configuration = KafkaConfiguration(["bootstrap.servers": "x:1", "no.such.setting": "1"])
-        #expect { try configuration.makeConf() } throws: { error in
+        #expect { try configuration.makeConf(for: .producer) } throws: { error in
             (error as? KafkaError)?.message.contains("No such configuration property: \"no.such.setting\"") == true
         }
         let secret = KafkaConfiguration(["sasl.password": "p", "session.timeout.ms": "not a number"])
-        #expect { try secret.makeConf() } throws: { error in
+        #expect { try secret.makeConf(for: .consumer) } throws: { error in
             (error as? KafkaError)?.message.contains("session.timeout.ms") == true
         }
     }

@@ -3,6 +3,7 @@ import Logging
 @testable import RecoKafka
 import Synchronization
 import Testing
+import TestSupport
 
 /// Against librdkafka's mock cluster: real Kafka protocol over TCP on 127.0.0.1.
 @Suite(.serialized) struct KafkaRoundTripTests {
@@ -111,5 +112,25 @@ import Testing
         }
         await second.close()
         #expect(Set(seen) == Set(0..<800))
+    }
+
+    /// Issue 15 item 16: one properties file serves every client, and librdkafka warned on every
+    /// start that a producer ignores auto.offset.reset / session.timeout.ms and a consumer
+    /// dr_msg_cb / acks. Each client gets only what applies to it now: no configuration warning.
+    @Test func eachClientGetsOnlyThePropertiesThatApplyToIt() async throws {
+        let bed = try KafkaTestBed(brokers: 1, topics: ["quiet": 1])
+        let log = CapturedLog()
+        var logger = log.logger(label: "kafka-config")
+        logger.logLevel = .debug
+        let shared = KafkaConfiguration(["bootstrap.servers": bed.cluster.bootstrapServers, "auto.offset.reset": "earliest",
+                                         "session.timeout.ms": "6000", "enable.auto.commit": "false", "acks": "all", "linger.ms": "5",
+                                         "message.timeout.ms": "30000", "client.id": "quiet-test"])
+        let producer = try KafkaProducer(configuration: shared, logger: logger)
+        try await producer.send(KafkaOutgoingMessage(topic: "quiet", key: nil, value: Array("x".utf8)))
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+        let consumer = try KafkaConsumer(configuration: shared, groupId: "quiet", topics: ["quiet"], logger: logger)
+        #expect(try await bed.drain(consumer, count: 1).count == 1)
+        await consumer.close()
+        #expect(!log.text.contains("CONFWARN") && !log.text.contains("ignored"), "\(log.text)")
     }
 }

@@ -23,8 +23,9 @@ import TestSupport
         }
 
         func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<[Int64]> {
-            let bad = batch.filter { $0.value == Array("bad".utf8) }
-            return BatchResult(pending: batch.filter { $0.value != Array("bad".utf8) }.map(\.offset),
+            func isBad(_ message: KafkaConsumedMessage) -> Bool { message.value == Array("bad".utf8) || message.value.count > 1_000_000 }
+            let bad = batch.filter(isBad)
+            return BatchResult(pending: batch.filter { !isBad($0) }.map(\.offset),
                                deadLetters: bad.map { DeadLetter(message: $0, reason: "bad", error: "a bad message") }, finishing: batch)
         }
 
@@ -125,5 +126,36 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(20))
         let finished = handler.finished.load(ordering: .relaxed)
         #expect(finished)
+    }
+
+    /// Issue 15 item 2: a 1,000,500-byte message (real brokers accept it) was dead-lettered, the
+    /// dead letter refused as MSG_SIZE_TOO_LARGE, and the consumer exited 1 on every restart. Now
+    /// the dead letter carries a bounded prefix with headers saying so, and the loop goes on.
+    @Test func aMessageTooBigToDeadLetterWholeIsCarriedAsAPrefixAndTheLoopGoesOn() async throws {
+        let (cluster, kafka, topic) = try await setUp(messages: ["event 0"])
+        defer { withExtendedLifetime(cluster) {} }
+        let big = (0..<1_000_500).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let producer = try KafkaProducer(configuration: kafka.withDefault("message.max.bytes", "2000000"), logger: logger)
+        try await producer.send(KafkaOutgoingMessage(topic: topic, key: Array("customer".utf8), value: big))
+        try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: Array("event 2".utf8)))
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+        let handler = RecordingHandler()
+        let loop = try service(kafka, topic: topic, handler: handler)
+        try await loop.run()
+        let written = handler.written.withLock { $0 }
+        #expect(written == [0, 2])
+        #expect(loop.totals == .init(consumed: 3, deadLetters: 1))
+
+        let reader = try KafkaConsumer(configuration: kafka, groupId: "dlq-reader", topics: [topic + ".dlq"], logger: logger)
+        var letters: [KafkaConsumedMessage] = []
+        for _ in 0..<100 where letters.isEmpty { letters += try await reader.poll(maximum: 10, timeout: .milliseconds(200)) }
+        await reader.close()
+        let letter = try #require(letters.first)
+        #expect(letter.value == Array(big.prefix(DeadLetter.truncatedPrefixBytes)))
+        #expect(letter.key == Array("customer".utf8))
+        #expect(letter.header("source.offset") == "1")
+        #expect(letter.header("dead_letter.truncated") == "true")
+        #expect(letter.header("dead_letter.original_value_bytes") == "1000500")
+        #expect(letter.header("dead_letter.value_sha256")?.count == 64)
     }
 }

@@ -118,4 +118,17 @@ import TestSupport
         #expect(stored.map { $0["note"] ?? nil } == rows.map { $0[1] })
         try await store.execute("DROP TABLE \(table)")
     }
+
+    /// Issue 15 item 16: the server's notices ("relation … already exists, skipping") went to
+    /// stderr through libpq's default processor; they go to the logger at debug now.
+    @Test(.enabled(if: RecommendationStoreTests.enabled))
+    func serverNoticesGoToTheLoggerAtDebug() async throws {
+        let log = CapturedLog()
+        let store = RecommendationStore(url: DatabaseURL(try TestEnvironment.requireDatabase(), environment: [:]), logger: log.logger(label: "notice-test"))
+        try await store.execute("DO $$ BEGIN RAISE NOTICE 'notice-from-the-server %', 42; END $$")
+        try await store.execute("CREATE TEMPORARY TABLE IF NOT EXISTS notice_probe (x int)")
+        try await store.execute("CREATE TEMPORARY TABLE IF NOT EXISTS notice_probe (x int)")
+        #expect(log.text.contains("debug postgres notice [\"db.notice\": NOTICE:  notice-from-the-server 42]"), "\(log.text)")
+        #expect(log.text.contains("already exists, skipping"))
+    }
 }
