@@ -32,6 +32,8 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         public var deadLetterTimeout: Duration = .seconds(30)
         /// How long the service waits at start for any bootstrap server to answer.
         public var connectTimeout: Duration = .seconds(30)
+        /// `group.instance.id` (static membership); nil or empty: dynamic membership.
+        public var instanceId: String?
 
         public init(name: String, topic: String, group: String, deadLetterTopic: String) {
             self.name = name
@@ -49,6 +51,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
             exitWhenIdle = group.exitWhenIdle
             statsInterval = monitoring.statsInterval
             connectTimeout = kafka.connectTimeout
+            instanceId = group.instanceId
         }
     }
 
@@ -73,8 +76,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
     private let lastStats = Mutex<(time: ContinuousClock.Instant, consumed: Int)>((.now, 0))
 
     public init(settings: Settings, kafka: KafkaConfiguration, handler: Handler, metrics: ConsumerGroupMetrics? = nil, logger: Logger) throws {
-        var kafka = kafka
-        kafka.set("auto.offset.reset", settings.autoOffsetReset.rawValue)
+        let kafka = Self.clientConfiguration(kafka, settings: settings)
         self.settings = settings
         self.handler = handler
         self.metrics = metrics
@@ -85,6 +87,15 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
     }
 
     public var totals: Totals { counters.withLock { $0 } }
+
+    /// The user's client settings with the service's own: where a new group starts and, for
+    /// static membership, the member's instance id.
+    public static func clientConfiguration(_ kafka: KafkaConfiguration, settings: Settings) -> KafkaConfiguration {
+        var kafka = kafka
+        kafka.set("auto.offset.reset", settings.autoOffsetReset.rawValue)
+        if let instanceId = settings.instanceId, !instanceId.isEmpty { kafka.set("group.instance.id", instanceId) }
+        return kafka
+    }
 
     public func run() async throws {
         var failure: (any Error)?

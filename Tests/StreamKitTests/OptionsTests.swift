@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandOptions
+import RecoKafka
 import StreamKit
 import Testing
 import TestSupport
@@ -61,5 +62,29 @@ struct OptionsTests {
         #expect { try parsed.kafka.configuration(logger: quietLogger("options")) } throws: { error in
             "\(error)".contains("no Kafka bootstrap.servers: \(file) does not set it")
         }
+    }
+
+    /// Issue 15 item 4: `--instance-id` gives the consumer static membership (group.instance.id);
+    /// empty (`--instance-id ""`, as the DAG passes an unset variable) keeps dynamic membership.
+    @Test func instanceIdBecomesGroupInstanceId() throws {
+        let kafka = KafkaConfiguration(["bootstrap.servers": "127.0.0.1:9092"])
+        func effective(_ arguments: [String]) throws -> [String: String] {
+            let parsed = try #require(try Command.parseAsRoot(["--model", "m"] + arguments) as? Command)
+            let settings = ConsumerGroupService<NoHandler>.Settings(name: "test", kafka: parsed.kafka, group: parsed.consumerGroup,
+                                                                  monitoring: parsed.monitoring, deadLetterTopic: "t.dlq")
+            return ConsumerGroupService<NoHandler>.clientConfiguration(kafka, settings: settings).properties
+        }
+        #expect(try effective(["--instance-id", "consumer-1"])["group.instance.id"] == "consumer-1")
+        #expect(try effective(["--instance-id", ""])["group.instance.id"] == nil)
+        #expect(try effective([])["group.instance.id"] == nil)
+        #expect(try effective([])["auto.offset.reset"] == "earliest")
+        #expect(throws: (any Error).self) { try Command.parseAsRoot(["--model", "m", "--instance-id", "two words"]) }
+    }
+
+    final class NoHandler: BatchHandler {
+        func prepare(_ batch: [KafkaConsumedMessage], context: BatchContext) async throws -> BatchResult<Int> {
+            BatchResult(pending: 0, deadLetters: [], finishing: batch)
+        }
+        func write(_ pending: Int, context: BatchContext) async throws -> [DeadLetter] { [] }
     }
 }

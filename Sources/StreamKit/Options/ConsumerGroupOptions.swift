@@ -15,10 +15,18 @@ public struct ConsumerGroupOptions<Defaults: StreamServiceDefaults>: ParsableArg
     @Option(help: "Exit after this many seconds without messages once partitions are assigned (batch runs).")
     public var exitWhenIdle: Duration?
 
+    @Option(help: ArgumentHelp(
+        "Static group membership (group.instance.id): a restarted member with the same id takes its partitions back at once instead of after the session timeout. Unique per running process of a group; empty: dynamic membership.",
+        valueName: "id"))
+    public var instanceId: String?
+
     public init() {}
 
     public func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if let exitWhenIdle, exitWhenIdle <= .zero { throw ValidationError("--exit-when-idle must be positive") }
+        if let instanceId, instanceId.count > 249 || instanceId.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw ValidationError("--instance-id must be at most 249 characters without spaces")
+        }
     }
 }
