@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "producer", targets: ["producer"]),
         .executable(name: "consumer", targets: ["consumer"]),
         .executable(name: "dagrun", targets: ["dagrun"]),
+        .executable(name: "dagrun-shim", targets: ["dagrun-shim"]),
         .executable(name: "archiver", targets: ["archiver"]),
         .executable(name: "notifier", targets: ["notifier"]),
         .executable(name: "dashboard", targets: ["dashboard"]),
@@ -174,6 +175,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // What dagrun starts each command under: a subreaper that kills everything the command
+        // started when it ends or when the runner dies (C: it forks).
+        .executableTarget(name: "dagrun-shim"),
         // Helpers every test target shares: test servers' settings, a small model, an in-memory sink, a hook server.
         .target(
             name: "TestSupport",

@@ -2,7 +2,18 @@ import Foundation
 
 /// A shell command in its own process group (so a stop reaches everything it started), with
 /// stdin from /dev/null and stdout + stderr appended to a log file, never the runner's pipes.
+///
+/// It runs under `dagrun-shim` (built next to dagrun) when that is found: a subreaper that kills
+/// whatever the command left behind, including descendants that detached with `setsid`, when the
+/// command ends or when the runner itself dies (`kill -9`), so no service outlives its runner.
 public final class ChildProcess: Sendable {
+    /// `dagrun-shim` beside this executable, if it was built.
+    public static let supervisor: String? = {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let path = (executable as NSString).deletingLastPathComponent + "/dagrun-shim"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }()
+
     public let pid: pid_t
     public let command: String
     private let exit: ExitWaiter
@@ -34,12 +45,13 @@ public final class ChildProcess: Sendable {
 
         // `cd` inside the shell: posix_spawn has no portable chdir action.
         let script = directory.map { "cd \(Self.quoted($0)) && exec /bin/sh -c \(Self.quoted(command))" } ?? command
-        let arguments = ["/bin/sh", "-c", script]
+        let shell = ["/bin/sh", "-c", script]
+        let arguments = Self.supervisor.map { [$0, String(getpid())] + shell } ?? shell
         let environmentList = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = Self.withCStrings(arguments) { argv in
             Self.withCStrings(environmentList) { envp in
-                posix_spawn(&pid, "/bin/sh", &fileActions, &attributes, argv, envp)
+                posix_spawn(&pid, arguments[0], &fileActions, &attributes, argv, envp)
             }
         }
         guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }

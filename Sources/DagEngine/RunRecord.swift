@@ -45,6 +45,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// Task ids in the DAG's order.
     public var order: [String]
     public var tasks: [String: TaskRecord]
+    /// Set when the file still says running but its runner process is gone (killed with
+    /// SIGKILL, say): the run is shown as failed. Not stored; `RunStore` decides it on reading.
+    public var runnerDied = false
 
     enum CodingKeys: String, CodingKey {
         case state, pid, file, order, tasks

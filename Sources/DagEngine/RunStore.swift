@@ -95,7 +95,13 @@ public struct RunStore: Sendable {
         var records: [RunRecord] = []
         for dag in dags {
             for run in (try? manager.contentsOfDirectory(atPath: dagDirectory(dag))) ?? [] {
-                if let record = try? load(stateFile(dag, run)) { records.append(record) }
+                if var record = try? load(stateFile(dag, run)) {
+                    if record.state == .running, kill(record.pid, 0) != 0, errno == ESRCH {
+                        record.state = .failed
+                        record.runnerDied = true
+                    }
+                    records.append(record)
+                }
             }
         }
         return records.sorted { $0.startedAt > $1.startedAt }

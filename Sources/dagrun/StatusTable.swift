@@ -6,7 +6,8 @@ enum StatusTable {
     static func render(_ run: RunRecord) -> String {
         let formatter = ISO8601DateFormatter()
         let seconds = (run.endedAt ?? Date()).timeIntervalSince(run.startedAt)
-        var lines = ["\(run.dagId)  run \(run.runId)  \(run.state.rawValue)  started \(formatter.string(from: run.startedAt))  \(format(seconds))"]
+        let state = run.runnerDied ? "failed (runner pid \(run.pid) is gone)" : run.state.rawValue
+        var lines = ["\(run.dagId)  run \(run.runId)  \(state)  started \(formatter.string(from: run.startedAt))  \(format(seconds))"]
         let rows = run.order.map { id -> [String] in
             let task = run.tasks[id]
             return [id, task?.state.rawValue ?? "-", task.map { String($0.attempts) } ?? "-", task?.seconds.map(format) ?? "-", task?.message ?? ""]

@@ -145,4 +145,37 @@ import TestSupport
         #expect(try await Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs").contains("signal_test  run"))
         #expect(try await Shell.run("\(Self.bin)/dagrun validate \(work)/missing.yaml", allowFailure: true) == 2)
     }
+
+    /// Issue 15 item 8: `kill -9` of dagrun left every service running (re-parented to PID 1),
+    /// `dagrun status` said "running" forever and the next run's probe was answered by the orphan.
+    /// Now every service, and a grandchild that detached with setsid, ends with the runner, and
+    /// the run is shown as failed.
+    @Test(.timeLimit(.minutes(1)))
+    func killingTheRunnerEndsEveryServiceAndTheRunShowsFailed() async throws {
+        let work = NSTemporaryDirectory() + "dagrun-kill9-\(UUID().uuidString.prefix(8))"
+        let marker = "82\(Int.random(in: 1000...9999))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try """
+            dag_id: kill_test
+            tasks:
+              - id: serve
+                services:
+                  - {name: api, command: "sleep \(marker)1 & setsid sleep \(marker)2 & wait"}
+                  - {name: job, command: "exec sleep \(marker)3", wait: exit, depends_on: [api]}
+            """.write(toFile: "\(work)/dag.yaml", atomically: true, encoding: .utf8)
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: "\(Self.bin)/dagrun")
+        runner.arguments = ["run", "\(work)/dag.yaml", "--runs-dir", "\(work)/runs", "--log-level", "error"]
+        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        for _ in 0..<50 where ProcessTable.commands(containing: "sleep \(marker)").count < 3 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(ProcessTable.commands(containing: "sleep \(marker)").count >= 3)
+        kill(runner.processIdentifier, SIGKILL)
+        await runner.exited()
+        for _ in 0..<30 where !ProcessTable.commands(containing: "sleep \(marker)").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(ProcessTable.commands(containing: "sleep \(marker)").isEmpty, "\(ProcessTable.commands(containing: marker))")
+        let status = try await Shell.output("\(Self.bin)/dagrun status --runs-dir \(work)/runs")
+        #expect(status.contains("kill_test  run") && status.contains("failed (runner pid \(runner.processIdentifier) is gone)"), "\(status)")
+    }
 }
