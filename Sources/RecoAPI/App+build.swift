@@ -19,6 +19,7 @@ func buildApplication(_ configuration: AppConfiguration, logger: Logger) -> some
 func buildRouter(models: ModelHolder, metrics: APIMetrics, adminToken: AdminToken?) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: metrics))
+    router.add(middleware: UnmatchedRouteMiddleware())
     HealthController(models: models).addRoutes(to: router)
     SeedController(models: models).addRoutes(to: router)
     RecommendationsController(models: models).addRoutes(to: router)

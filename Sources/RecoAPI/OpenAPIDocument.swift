@@ -25,8 +25,8 @@ enum OpenAPIDocument {
           "get": {
             "summary": "Seed-compatible top 10 for a customer",
             "description": "pandas DataFrame.to_dict() shape: {\"Movie_Id\": {\"0\": id, ...}, \"Year\": {...}, \"Name\": {...}, \"Estimate_Score\": {...}}. Unknown customers get the cold-start ranking; unknown years are null.",
-            "parameters": [{"name": "Cust_Id", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"}, {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}],
-            "responses": {"200": {"description": "top 10 by column"}, "422": {"description": "Cust_Id missing, not an integer or not positive"}, "503": {"description": "no model loaded yet"}}
+            "parameters": [{"name": "Cust_Id", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "description": "customer id"}, {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}],
+            "responses": {"200": {"description": "top 10 by column"}, "422": {"description": "Cust_Id missing, not an integer or not positive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/v1/customers/{id}/recommendations": {
@@ -34,44 +34,45 @@ enum OpenAPIDocument {
             "summary": "Top-N movies for a customer",
             "description": "Chosen and ordered by the model's implicit-feedback ranker (EASE or iALS; ranked_by names it); score is the SVD's predicted rating. ranker=svd orders by predicted rating instead. Ties go to the smaller movie id. Unknown customers get the most rated movies (files without a ranker: mu + b_i) with cold_start true.",
             "parameters": [
-              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "customer id"},
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "description": "customer id"},
               {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"},
               {"name": "exclude_rated", "in": "query", "required": false, "schema": {"type": "boolean", "default": true}, "description": "leave out movies the customer rated"},
               {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}
             ],
-            "responses": {"200": {"description": "{customer_id, model_version, cold_start, ranked_by, items: [{rank, movie_id, title, year, score}]}"}, "422": {"description": "bad id, limit or exclude_rated"}, "503": {"description": "no model loaded yet"}}
+            "responses": {"200": {"description": "{customer_id, model_version, cold_start, ranked_by, items: [{rank, movie_id, title, year, score}]}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CustomerRecommendations"}}}}, "422": {"description": "bad id, limit or exclude_rated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/v1/recommendations/batch": {
           "post": {
             "summary": "Top-N movies for up to 1,000 customers",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["customer_ids"], "properties": {
-              "customer_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 1000},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["customer_ids"], "additionalProperties": false, "properties": {
+              "customer_ids": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "minItems": 1, "maxItems": 1000},
               "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
               "exclude_rated": {"type": "boolean", "default": true},
               "ranker": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}}}}}},
-            "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, ranked_by, items}]} in request order"}, "413": {"description": "body over 256 KiB"}, "422": {"description": "malformed JSON or bad values"}, "503": {"description": "no model loaded yet"}}
+            "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, ranked_by, items}]} in request order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRecommendations"}}}}, "413": {"description": "body over 256 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "malformed JSON or bad values: the field (customer_ids[2], limit, ...) and the problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/v1/movies/{id}/similar": {
           "get": {
             "summary": "Movies similar to a movie (EASE item-item weights or cosine of iALS factors; ranker=svd: cosine of SVD factors)",
             "parameters": [
-              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "movie id"},
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "description": "movie id"},
               {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "how many movies"},
               {"name": "ranker", "in": "query", "required": false, "schema": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}, "description": "what orders the list: the model's ranker (EASE or iALS) or svd (predicted rating, the order before rankers)"}
             ],
-            "responses": {"200": {"description": "{movie_id, title, model_version, items: [{rank, movie_id, title, year, similarity}]}"}, "404": {"description": "movie not in the model"}, "422": {"description": "bad id or limit"}}
+            "responses": {"200": {"description": "{movie_id, title, model_version, items: [{rank, movie_id, title, year, similarity}]}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SimilarMovies"}}}}, "404": {"description": "movie not in the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "bad id or limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/v1/model": {
-          "get": {"summary": "Metadata of the model being served", "responses": {"200": {"description": "version, format version, counts, ranker (name, hyper-parameters, how it was chosen, validation figures), SVD hyper-parameters, training metrics, data fingerprint"}, "503": {"description": "no model loaded yet"}}}
+          "get": {"summary": "Metadata of the model being served", "responses": {"200": {"description": "version, format version, counts, ranker (name, hyper-parameters, how it was chosen, validation figures), SVD hyper-parameters, training metrics, data fingerprint"}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
         },
         "/v1/admin/reload": {
           "post": {
             "summary": "Reload the model file (validated first; a bad file leaves the old model serving)",
             "description": "Enabled only when an admin token is configured; send it as 'Authorization: Bearer <token>'. SIGHUP does the same.",
-            "responses": {"200": {"description": "reloaded"}, "401": {"description": "missing or wrong token"}, "404": {"description": "admin routes disabled"}, "409": {"description": "a reload is already running"}, "422": {"description": "the new file was refused; the old model still serves"}}
+            "security": [{"adminToken": []}],
+            "responses": {"200": {"description": "reloaded"}, "401": {"description": "missing or wrong token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "admin routes disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "a reload is already running", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "the new file was refused; the old model still serves", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/metrics": {
@@ -82,6 +83,28 @@ enum OpenAPIDocument {
         },
         "/docs": {
           "get": {"summary": "This document as a readable page", "responses": {"200": {"description": "HTML"}}}
+        }
+      },
+      "components": {
+        "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer", "description": "the token of --admin-token-file or RECO_API_ADMIN_TOKEN"}},
+        "schemas": {
+          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "field": {"type": "string"}}},
+          "RecommendedMovie": {"type": "object", "required": ["rank", "movie_id", "title", "year", "score"], "properties": {
+            "rank": {"type": "integer", "minimum": 1}, "movie_id": {"type": "integer", "minimum": 1}, "title": {"type": ["string", "null"]},
+            "year": {"type": ["integer", "null"]}, "score": {"type": "number"}}},
+          "CustomerRecommendations": {"type": "object", "required": ["customer_id", "model_version", "cold_start", "ranked_by", "items"], "properties": {
+            "customer_id": {"type": "integer"}, "model_version": {"type": "string"}, "cold_start": {"type": "boolean"}, "ranked_by": {"type": "string"},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/RecommendedMovie"}}}},
+          "BatchRecommendations": {"type": "object", "required": ["model_version", "results"], "properties": {
+            "model_version": {"type": "string"},
+            "results": {"type": "array", "items": {"type": "object", "required": ["customer_id", "cold_start", "ranked_by", "items"], "properties": {
+              "customer_id": {"type": "integer"}, "cold_start": {"type": "boolean"}, "ranked_by": {"type": "string"},
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/RecommendedMovie"}}}}}}},
+          "SimilarMovies": {"type": "object", "required": ["movie_id", "title", "model_version", "items"], "properties": {
+            "movie_id": {"type": "integer"}, "title": {"type": ["string", "null"]}, "model_version": {"type": "string"},
+            "items": {"type": "array", "items": {"type": "object", "required": ["rank", "movie_id", "title", "year", "similarity"], "properties": {
+              "rank": {"type": "integer", "minimum": 1}, "movie_id": {"type": "integer"}, "title": {"type": ["string", "null"]},
+              "year": {"type": ["integer", "null"]}, "similarity": {"type": "number"}}}}}}
         }
       }
     }

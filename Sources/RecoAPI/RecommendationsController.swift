@@ -5,7 +5,7 @@ import RecoCore
 /// The versioned recommendation routes.
 struct RecommendationsController {
     let models: ModelHolder
-    static let maximumBatch = 1_000
+    static let maximumBatch = RecommendationBatchRequest.maximumCustomers
     static let maximumBodyBytes = 256 * 1024
 
     struct CustomerResponse: Codable, Equatable {
@@ -56,27 +56,12 @@ struct RecommendationsController {
         }
         let decoded: RecommendationBatchRequest
         do {
-            decoded = try JSONDecoder().decode(RecommendationBatchRequest.self, from: Data(buffer: body))
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw APIError.invalid(key.stringValue, "\(key.stringValue) is required")
-        } catch let DecodingError.typeMismatch(_, context) {
-            let field = context.codingPath.first?.stringValue ?? "body"
-            throw APIError.invalid(field, "\(field) has the wrong type: \(context.debugDescription)")
+            decoded = try RecommendationBatchRequest.parse(body.readableBytesView)
         } catch {
-            throw APIError.invalid("body", "the body must be a JSON object {\"customer_ids\": [...], \"limit\": 10}")
+            throw APIError.invalid(error.field, error.message)
         }
-        guard !decoded.customerIds.isEmpty else { throw APIError.invalid("customer_ids", "customer_ids must not be empty") }
-        guard decoded.customerIds.count <= Self.maximumBatch else {
-            throw APIError.invalid("customer_ids", "at most \(Self.maximumBatch) customer_ids per call, got \(decoded.customerIds.count)")
-        }
-        let ids = try decoded.customerIds.map { value throws(APIError) -> UInt32 in
-            guard value > 0, value <= Int64(UInt32.max) else {
-                throw APIError.invalid("customer_ids", "customer_ids must be positive 32-bit integers, got \(value)")
-            }
-            return UInt32(value)
-        }
+        let ids = decoded.customerIds.map { UInt32($0) }
         let limit = decoded.limit ?? 10
-        guard (1...100).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 100, got \(limit)") }
         let ordering = try ParameterParsing.ordering(decoded.ranker.map { Substring($0) })
         guard let serving = models.model else { throw APIError.notReady }
         let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering)

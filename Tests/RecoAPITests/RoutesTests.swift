@@ -179,7 +179,7 @@ import TestSupport
                 (#"{"limit":5}"#, .unprocessableContent, "customer_ids"),
                 (#"{"customer_ids":[]}"#, .unprocessableContent, "customer_ids"),
                 (#"{"customer_ids":"100"}"#, .unprocessableContent, "customer_ids"),
-                (#"{"customer_ids":[100,-1]}"#, .unprocessableContent, "customer_ids"),
+                (#"{"customer_ids":[100,-1]}"#, .unprocessableContent, "customer_ids[1]"),
                 (#"{"customer_ids":[100],"limit":0}"#, .unprocessableContent, "limit"),
                 (tooMany, .unprocessableContent, "customer_ids"),
                 (String(repeating: " ", count: 300_000), .contentTooLarge, "body"),
@@ -189,6 +189,53 @@ import TestSupport
                     #expect(response.status == status, "\(body.prefix(40))")
                     #expect(json(response)["field"] as? String == field, "\(body.prefix(40))")
                 }
+            }
+        }
+    }
+
+    /// Issue 15 item 14: nulls were accepted, and 422 messages were Swift decoder text
+    /// (`Expected to decode Dictionary<String, Any>…`). Each names the field and the problem.
+    @Test func batchProblemsNameTheFieldAndTheProblemInWords() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            let cases: [(String, String, String)] = [
+                (#"{"customer_ids":[100,1.5]}"#, "customer_ids[1]", "customer_ids[1]: must be a whole number, got 1.5"),
+                (#"{"customer_ids":[100,"7"]}"#, "customer_ids[1]", #"customer_ids[1]: must be a whole number, got the string "7""#),
+                (#"{"customer_ids":[4294967296]}"#, "customer_ids[0]", "customer_ids[0]: must be between 1 and 4294967295, got 4294967296"),
+                (#"{"customer_ids":[100],"limit":null}"#, "limit", "limit: must be a whole number from 1 to 100, got null"),
+                (#"{"customer_ids":[100],"exclude_rated":null}"#, "exclude_rated", "exclude_rated: must be true or false, got null"),
+                (#"{"customer_ids":[100],"ranker":"als"}"#, "ranker", #"ranker: must be "ranker" or "svd", got the string "als""#),
+                (#"{"customer_ids":[100],"customerIds":[1]}"#, "customerIds", "customerIds: unknown field (known: customer_ids, limit, exclude_rated, ranker)"),
+                (#"[1,2]"#, "body", #"the body must be a JSON object {"customer_ids": [...], "limit": 10}"#),
+                (#"{"customer_ids":null}"#, "customer_ids", "customer_ids: must be an array of customer ids, got null"),
+            ]
+            for (body, field, message) in cases {
+                try await client.execute(uri: "/v1/recommendations/batch", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .unprocessableContent, "\(body)")
+                    #expect(json(response)["field"] as? String == field, "\(body)")
+                    #expect(json(response)["error"] as? String == message, "\(body): \(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+
+    /// Issue 15 item 14: a served path with another method gave 404 with an empty body; it is a
+    /// JSON 405 with `Allow`, and an unknown path a JSON 404.
+    @Test func otherMethodsAre405WithAllowAndUnknownPathsA404WithABody() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            try await client.execute(uri: "/v1/recommendations/batch", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+                #expect(json(response)["error"] as? String == "GET is not served here; use POST")
+            }
+            try await client.execute(uri: "/v1/customers/5/recommendations", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/no/such/path", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect((json(response)["error"] as? String)?.hasPrefix("no route GET /no/such/path") == true)
             }
         }
     }

@@ -28,4 +28,88 @@ public struct RecommendationBatchRequest: Codable, Sendable, Equatable {
         if let ranker { text += ",\"ranker\":" + JSONText.quoted(ranker) }
         return Array((text + "}").utf8)
     }
+
+    /// What is wrong with a request body: the field (`customer_ids[2]`, `limit`, `body`) and the
+    /// problem in words, for a 422.
+    public struct Problem: Error, Equatable, Sendable {
+        public var field: String
+        public var message: String
+    }
+
+    public static let maximumCustomers = 1_000
+    static let fields = ["customer_ids", "limit", "exclude_rated", "ranker"]
+
+    /// Reads and checks a request body: an object with `customer_ids` (1 to 1,000 whole numbers
+    /// from 1 to 2^32 − 1), optional `limit` (1 to 100), `exclude_rated` (true or false) and
+    /// `ranker` ("ranker" or "svd"). null is not a value here (leave the field out instead), and
+    /// unknown fields are refused, so a misspelt one is not silently ignored.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(Problem) -> RecommendationBatchRequest {
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(bytes)
+        } catch {
+            throw Problem(field: "body", message: "the body is not JSON (\(error)); send {\"customer_ids\": [...], \"limit\": 10}")
+        }
+        guard case .object(let members) = body else {
+            throw Problem(field: "body", message: "the body must be a JSON object {\"customer_ids\": [...], \"limit\": 10}")
+        }
+        var values: [String: JSONValue] = [:]
+        for (key, value) in members {
+            guard fields.contains(key) else {
+                throw Problem(field: key, message: "\(key): unknown field (known: \(fields.joined(separator: ", ")))")
+            }
+            guard values[key] == nil else { throw Problem(field: key, message: "\(key): given twice") }
+            values[key] = value
+        }
+        guard let idsValue = values["customer_ids"] else { throw Problem(field: "customer_ids", message: "customer_ids: required") }
+        guard case .array(let elements) = idsValue else {
+            throw Problem(field: "customer_ids", message: "customer_ids: must be an array of customer ids, got \(kind(idsValue))")
+        }
+        guard !elements.isEmpty else { throw Problem(field: "customer_ids", message: "customer_ids: must not be empty") }
+        guard elements.count <= maximumCustomers else {
+            throw Problem(field: "customer_ids", message: "customer_ids: at most \(maximumCustomers) per call, got \(elements.count)")
+        }
+        var ids: [Int64] = []
+        ids.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let field = "customer_ids[\(index)]"
+            guard case .number(let number) = element, number == number.rounded(), number.isFinite else {
+                throw Problem(field: field, message: "\(field): must be a whole number, got \(kind(element))")
+            }
+            guard number >= 1, number <= Double(UInt32.max) else {
+                throw Problem(field: field, message: "\(field): must be between 1 and \(UInt32.max), got \(number < 1e15 && number > -1e15 ? String(Int64(number)) : String(number))")
+            }
+            ids.append(Int64(number))
+        }
+        var request = RecommendationBatchRequest(customerIds: ids)
+        if let value = values["limit"] {
+            guard case .number(let number) = value, number == number.rounded(), (1...100).contains(number) else {
+                throw Problem(field: "limit", message: "limit: must be a whole number from 1 to 100, got \(kind(value))")
+            }
+            request.limit = Int(number)
+        }
+        if let value = values["exclude_rated"] {
+            guard case .bool(let flag) = value else { throw Problem(field: "exclude_rated", message: "exclude_rated: must be true or false, got \(kind(value))") }
+            request.excludeRated = flag
+        }
+        if let value = values["ranker"] {
+            guard case .string(let name) = value, name == "ranker" || name == "svd" else {
+                throw Problem(field: "ranker", message: "ranker: must be \"ranker\" or \"svd\", got \(kind(value))")
+            }
+            request.ranker = name
+        }
+        return request
+    }
+
+    /// A value as a message shows it: short, and its type when that is the problem.
+    private static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let flag): "\(flag)"
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): "the string \"\(text.prefix(40))\""
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
 }
