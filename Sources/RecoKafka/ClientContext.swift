@@ -9,6 +9,7 @@ final class ClientContext: Sendable {
     let logger: Logger
     let onDelivery: @Sendable (KafkaDeliveryReport) -> Void
     private let fatal = Mutex<KafkaError?>(nil)
+    private let brokersDown = Mutex<ContinuousClock.Instant?>(nil)
     let rebalance: RebalanceHandling?
 
     init(logger: Logger, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void = { _ in }, rebalance: RebalanceHandling? = nil) {
@@ -21,6 +22,17 @@ final class ClientContext: Sendable {
 
     func recordFatal(_ error: KafkaError) {
         fatal.withLock { if $0 == nil { $0 = error } }
+    }
+
+    /// Since when librdkafka has reported every broker down (nil: not since the last recovery).
+    var allBrokersDownSince: ContinuousClock.Instant? { brokersDown.withLock { $0 } }
+
+    func recordAllBrokersDown() {
+        brokersDown.withLock { if $0 == nil { $0 = .now } }
+    }
+
+    func recordBrokersReachable() {
+        brokersDown.withLock { $0 = nil }
     }
 
     /// Installs the callbacks on `conf` with this context as their opaque; the caller keeps
@@ -66,6 +78,7 @@ private func kafkaErrorCallback(_ client: OpaquePointer?, _ code: Int32, _ reaso
         context.logger.critical("Kafka client hit a fatal error", metadata: ["kafka.error": "\(error)"])
         return
     }
+    if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue { context.recordAllBrokersDown() }
     // Most errors reported here are transient (brokers down, connection refused): librdkafka retries.
     context.logger.warning("Kafka client error", metadata: [
         "kafka.error": "\(String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))): \(text)"])

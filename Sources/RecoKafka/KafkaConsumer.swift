@@ -36,6 +36,18 @@ public final class KafkaConsumer: Sendable {
 
     public var fatalError: KafkaError? { handle.context.fatalError }
 
+    /// Since when every broker has been unreachable, once librdkafka said so and no request
+    /// answered since (see `recheckCluster`).
+    public var allBrokersDownSince: ContinuousClock.Instant? { handle.context.allBrokersDownSince }
+
+    /// After every broker was reported down: asks for the cluster's brokers once (up to
+    /// `timeout`); an answer means the cluster is back. Returns whether it answered.
+    public func recheckCluster(timeout: Duration) async -> Bool {
+        guard (try? await handle.brokerCount(timeout: timeout)) != nil else { return false }
+        handle.context.recordBrokersReachable()
+        return true
+    }
+
     /// Waits up to `timeout` for any bootstrap server to answer; the error names the servers.
     /// librdkafka itself retries an unreachable cluster forever, silently.
     public func waitForCluster(servers: String, timeout: Duration) async throws(KafkaError) {

@@ -50,6 +50,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// librdkafka's codes that callers test for, by name.
     public enum Code {
         public static let timedOut = RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue
+        public static let allBrokersDown = RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue
         public static let queueFull = RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
         public static let messageTimedOut = RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue
         public static let messageSizeTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue

@@ -142,6 +142,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                 // Idle time counts only once partitions are assigned (joining a group takes seconds).
                 if current.isEmpty { lastMessage = now }
                 if batch.isEmpty {
+                    try await checkClusterStillReachable()
                     if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
                         logger.info("idle, exiting", metadata: ["\(settings.name).idle_s": "\(idle.seconds)"])
                         break
@@ -191,6 +192,22 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                 // automatic commit (or the revoke), and a replay only redoes idempotent work.
                 logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
             }
+        }
+    }
+
+    /// librdkafka (2.0) keeps dialling brokers that are gone for good (a restarted cluster on new
+    /// ports, say) and the loop would look idle forever with lag 0. Once every broker has been
+    /// down for longer than the connect timeout, the service ends with an error, so that its
+    /// supervisor (the DAG's restart, systemd) starts it again against the cluster as it is now.
+    private func checkClusterStillReachable() async throws {
+        guard let since = consumer.allBrokersDownSince else { return }
+        if await consumer.recheckCluster(timeout: .milliseconds(500)) {
+            logger.notice("Kafka brokers reachable again")
+            return
+        }
+        if ContinuousClock.now - since > settings.connectTimeout {
+            throw KafkaError(code: KafkaError.Code.allBrokersDown,
+                             message: "every Kafka broker at \(servers) has been unreachable for more than \(Decimals.format(settings.connectTimeout.seconds, places: 1)) s; exiting so that a restart reconnects")
         }
     }
 

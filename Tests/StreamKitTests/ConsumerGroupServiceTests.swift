@@ -158,4 +158,29 @@ import TestSupport
         #expect(letter.header("dead_letter.original_value_bytes") == "1000500")
         #expect(letter.header("dead_letter.value_sha256")?.count == 64)
     }
+
+    /// Issue 15 item 1 (the consumer that was running): after the cluster went away it kept
+    /// dialling the old brokers and reported lag 0 for ever. Once every broker has been down for
+    /// longer than the connect timeout, the loop ends with an error so that a restart reconnects.
+    @Test func aClusterThatStaysDownEndsTheServiceWithAnError() async throws {
+        let (cluster, kafka, topic) = try await setUp(messages: ["event 0"])
+        var settings = ConsumerGroupService<RecordingHandler>.Settings(name: "test", topic: topic, group: "down-group", deadLetterTopic: topic + ".dlq")
+        settings.connectTimeout = .seconds(2)
+        let handler = RecordingHandler()
+        let service = try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, logger: logger)
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                await #expect { try await service.run() } throws: { error in
+                    "\(error)".contains("has been unreachable for more than 2.0 s; exiting so that a restart reconnects")
+                }
+            }
+            while service.totals.consumed < 1 && ContinuousClock.now - started < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
+            cluster.setBrokerDown(1)
+            try await tasks.waitForAll()
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
+        let written = handler.written.withLock { $0 }
+        #expect(written == [0])
+    }
 }
