@@ -36,6 +36,13 @@ public final class KafkaConsumer: Sendable {
 
     public var fatalError: KafkaError? { handle.context.fatalError }
 
+    /// Which incarnation of the log `messages` come from: the cluster's id and the end of each
+    /// of their partitions as last fetched (for telling a restarted log from a replay).
+    public func logIdentity(of messages: [KafkaConsumedMessage]) -> (clusterId: String, highWatermarks: [KafkaTopicPartition: Int64]) {
+        let partitions = Set(messages.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+        return (handle.clusterId ?? "", handle.highWatermarks(partitions))
+    }
+
     /// Since when every broker has been unreachable, once librdkafka said so and no request
     /// answered since (see `recheckCluster`).
     public var allBrokersDownSince: ContinuousClock.Instant? { handle.context.allBrokersDownSince }

@@ -104,6 +104,26 @@ extension RdKafkaHandle {
         return result
     }
 
+    /// The end of each partition's log (high watermark) as last seen in a fetch; absent when unknown.
+    func highWatermarks(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for partition in partitions {
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                  high >= 0 else { continue }
+            result[partition] = high
+        }
+        return result
+    }
+
+    /// The cluster's id from the metadata librdkafka holds (no request); nil before any metadata.
+    var clusterId: String? {
+        guard let text = rd_kafka_clusterid(pointer, 0) else { return nil }
+        defer { rd_kafka_mem_free(pointer, text) }
+        return String(cString: text)
+    }
+
     /// Commits stored offsets and leaves the group.
     func closeConsumer() async -> KafkaError? {
         let result = await blocking { client in rd_kafka_consumer_close(client) }

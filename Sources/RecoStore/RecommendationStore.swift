@@ -21,7 +21,7 @@ public final class RecommendationStore: RecommendationSink {
         try await worker.runRetrying(until: .now + timeout) { (connection) throws(DatabaseError) in try StoreSchema.migrate(connection) }
     }
 
-    static let columns = "topic, kafka_partition, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start"
+    static let columns = "topic, kafka_partition, incarnation, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start"
 
     /// Idempotence without `ON CONFLICT` on every row (which doubles the insert cost): a
     /// partition's progress row holds the offset below which every event's list is stored. The
@@ -34,7 +34,7 @@ public final class RecommendationStore: RecommendationSink {
         ON CONFLICT DO NOTHING
         """
     static let lockProgress = """
-        SELECT p.topic, p.kafka_partition, p.next_offset FROM recommendations_progress p
+        SELECT p.topic, p.kafka_partition, p.next_offset, p.cluster_id, p.incarnation FROM recommendations_progress p
         JOIN unnest($1::text[], $2::integer[]) AS batch(topic, kafka_partition)
           ON p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition
         ORDER BY p.topic, p.kafka_partition FOR UPDATE OF p
@@ -44,6 +44,13 @@ public final class RecommendationStore: RecommendationSink {
         FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS batch(topic, kafka_partition, next_offset)
         WHERE p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition AND batch.next_offset > p.next_offset
         """
+    /// A restarted log: progress from 0 under the next incarnation.
+    static let restartProgress = """
+        UPDATE recommendations_progress SET next_offset = 0, cluster_id = $3, incarnation = $4, updated_at = now()
+        WHERE topic = $1 AND kafka_partition = $2
+        """
+    /// Progress written before cluster ids were kept takes the first one it sees.
+    static let adoptCluster = "UPDATE recommendations_progress SET cluster_id = $3 WHERE topic = $1 AND kafka_partition = $2"
     static let upsertMovies = """
         INSERT INTO movies (movie_id, title, year)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[])
@@ -61,24 +68,25 @@ public final class RecommendationStore: RecommendationSink {
     }
 
     @discardableResult
-    public func write(_ lists: [RecommendationList], movies: [MovieRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
-        guard !lists.isEmpty || !movies.isEmpty else { return 0 }
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?,
+                      retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> SinkWriteResult {
+        guard !lists.isEmpty || !movies.isEmpty else { return SinkWriteResult(inserted: 0) }
         let newMovies = knownMovies.withLock { known in Array(Set(movies.filter { known[$0.movieId] != $0 })) }
         let written = try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
             do throws(DatabaseError) {
-                return try Self.write(lists, movies: newMovies, connection: connection, skippingConflicts: false)
+                return try Self.write(lists, movies: newMovies, log: log, connection: connection, skippingConflicts: false)
             } catch {
                 // Lists stored without progress (a manual load): skip them row by row instead.
                 guard error.sqlState == "23505" else { throw error }
-                return try Self.write(lists, movies: newMovies, connection: connection, skippingConflicts: true)
+                return try Self.write(lists, movies: newMovies, log: log, connection: connection, skippingConflicts: true)
             }
         }
         knownMovies.withLock { known in for movie in newMovies { known[movie.movieId] = movie } }
         return written
     }
 
-    private static func write(_ lists: [RecommendationList], movies: [MovieRow], connection: PostgresConnection,
-                              skippingConflicts: Bool) throws(DatabaseError) -> Int {
+    private static func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?, connection: PostgresConnection,
+                              skippingConflicts: Bool) throws(DatabaseError) -> SinkWriteResult {
         var nextOffsets: [PartitionKey: Int64] = [:]
         for list in lists {
             let key = PartitionKey(topic: list.topic, partition: list.partition)
@@ -96,20 +104,33 @@ public final class RecommendationStore: RecommendationSink {
                                                       PostgresArray.numbers(sorted.map(\.year))])
             }
             var inserted = 0
+            var regressions: [OffsetRegression] = []
             if !keys.isEmpty {
                 try connection.execute(ensureProgress, [topics, partitions])
                 let locked = try connection.execute(lockProgress, [topics, partitions])
-                var stored: [PartitionKey: Int64] = [:]
+                var stored: [PartitionKey: Progress] = [:]
                 for index in 0..<locked.rowCount {
                     guard let topic = locked.value(row: index, column: "topic"),
                           let partition = locked.value(row: index, column: "kafka_partition").flatMap({ Int32($0) }),
-                          let next = locked.value(row: index, column: "next_offset").flatMap({ Int64($0) }) else { continue }
-                    stored[PartitionKey(topic: topic, partition: partition)] = next
+                          let next = locked.value(row: index, column: "next_offset").flatMap({ Int64($0) }),
+                          let incarnation = locked.value(row: index, column: "incarnation").flatMap({ Int($0) }) else { continue }
+                    stored[PartitionKey(topic: topic, partition: partition)] = Progress(
+                        nextOffset: next, clusterId: locked.value(row: index, column: "cluster_id") ?? "", incarnation: incarnation)
+                }
+                if let log {
+                    for key in keys {
+                        guard let progress = stored[key] else { continue }
+                        let (updated, regression) = try restartIfTheLogRestarted(key, progress, log: log, connection: connection)
+                        stored[key] = updated
+                        if let regression { regressions.append(regression) }
+                    }
                 }
                 var buffer = CopyTextBuffer(reservingCapacity: lists.count * 256)
                 var count = 0
-                for list in lists where list.offset >= stored[PartitionKey(topic: list.topic, partition: list.partition)] ?? 0 {
-                    append(list, to: &buffer)
+                for list in lists {
+                    let progress = stored[PartitionKey(topic: list.topic, partition: list.partition)] ?? Progress()
+                    guard list.offset >= progress.nextOffset else { continue }
+                    append(list, incarnation: progress.incarnation, to: &buffer)
                     count += 1
                 }
                 if count > 0 {
@@ -124,16 +145,45 @@ public final class RecommendationStore: RecommendationSink {
                 try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 })])
             }
             try connection.execute("COMMIT")
-            return inserted
+            return SinkWriteResult(inserted: inserted, regressions: regressions)
         } catch {
             _ = try? connection.execute("ROLLBACK")
             throw error
         }
     }
 
-    private static func append(_ list: RecommendationList, to buffer: inout CopyTextBuffer) {
+    /// A partition's stored progress.
+    private struct Progress {
+        var nextOffset: Int64 = 0
+        var clusterId = ""
+        var incarnation = 0
+    }
+
+    /// A new cluster id, or a log that ends below the stored position, means the offsets started
+    /// again (a restarted cluster, a recreated topic): a replay can do neither. The partition's
+    /// progress then restarts at 0 under the next incarnation, in this transaction.
+    private static func restartIfTheLogRestarted(_ key: PartitionKey, _ progress: Progress, log: LogIdentity,
+                                                 connection: PostgresConnection) throws(DatabaseError) -> (Progress, OffsetRegression?) {
+        let end = log.highWatermarks[LogIdentity.Partition(topic: key.topic, partition: key.partition)].flatMap { $0 > 0 ? $0 : nil }
+        let newCluster = !progress.clusterId.isEmpty && !log.clusterId.isEmpty && progress.clusterId != log.clusterId
+        let shrank = end.map { $0 < progress.nextOffset } ?? false
+        guard newCluster || shrank else {
+            if progress.clusterId.isEmpty && !log.clusterId.isEmpty {
+                try connection.execute(adoptCluster, [key.topic, String(key.partition), log.clusterId])
+            }
+            return (progress, nil)
+        }
+        let restarted = Progress(nextOffset: 0, clusterId: log.clusterId.isEmpty ? progress.clusterId : log.clusterId, incarnation: progress.incarnation + 1)
+        try connection.execute(restartProgress, [key.topic, String(key.partition), restarted.clusterId, String(restarted.incarnation)])
+        return (restarted, OffsetRegression(topic: key.topic, partition: key.partition, previousClusterId: progress.clusterId,
+                                            clusterId: restarted.clusterId, previousNextOffset: progress.nextOffset, highWatermark: end,
+                                            incarnation: restarted.incarnation))
+    }
+
+    private static func append(_ list: RecommendationList, incarnation: Int, to buffer: inout CopyTextBuffer) {
         buffer.text(list.topic)
         buffer.integer(Int64(list.partition))
+        buffer.integer(Int64(incarnation))
         buffer.integer(list.offset)
         buffer.integer(Int64(list.eventIndex))
         buffer.text(list.eventId)
@@ -147,9 +197,14 @@ public final class RecommendationStore: RecommendationSink {
         buffer.endRow()
     }
 
+    /// Under the partition's current incarnation (written after the batch's lists, which may
+    /// have started a new one).
     static let insertDeadLetters = """
-        INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, dead_letter_topic, reason, error)
-        SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+        INSERT INTO dead_letters (topic, kafka_partition, incarnation, kafka_offset, dead_letter_topic, reason, error)
+        SELECT d.topic, d.kafka_partition, coalesce(p.incarnation, 0), d.kafka_offset, d.dead_letter_topic, d.reason, d.error
+        FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+             AS d(topic, kafka_partition, kafka_offset, dead_letter_topic, reason, error)
+        LEFT JOIN recommendations_progress p ON p.topic = d.topic AND p.kafka_partition = d.kafka_partition
         ON CONFLICT DO NOTHING
         """
 

@@ -123,6 +123,16 @@ enum StoreSchema {
             """,
             "COMMENT ON VIEW top_movies IS 'The seed''s columns: one row per recommended movie'",
         ]),
+        Migration(version: 3, name: "log incarnations: a restarted cluster or recreated topic starts its offsets again", statements: [
+            "ALTER TABLE recommendations_progress ADD COLUMN cluster_id text NOT NULL DEFAULT '', ADD COLUMN incarnation integer NOT NULL DEFAULT 0",
+            "COMMENT ON COLUMN recommendations_progress.incarnation IS 'Counts restarts of the partition''s log (new cluster id, or a log end below next_offset): each starts at offset 0'",
+            "ALTER TABLE recommendation_lists ADD COLUMN incarnation integer NOT NULL DEFAULT 0",
+            "ALTER TABLE recommendation_lists DROP CONSTRAINT recommendation_lists_pkey",
+            "ALTER TABLE recommendation_lists ADD PRIMARY KEY (topic, kafka_partition, incarnation, kafka_offset, event_index)",
+            "ALTER TABLE dead_letters ADD COLUMN incarnation integer NOT NULL DEFAULT 0",
+            "ALTER TABLE dead_letters DROP CONSTRAINT dead_letters_pkey",
+            "ALTER TABLE dead_letters ADD PRIMARY KEY (topic, kafka_partition, incarnation, kafka_offset)",
+        ]),
     ]
 
     static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }

@@ -21,6 +21,11 @@ public struct BatchContext: Sendable {
         self.logger = logger
     }
 
+    /// The cluster id and log ends behind `messages` (nil without a consumer): see `KafkaConsumer.logIdentity`.
+    public func logIdentity(of messages: [KafkaConsumedMessage]) -> (clusterId: String, highWatermarks: [KafkaTopicPartition: Int64])? {
+        consumer?.logIdentity(of: messages)
+    }
+
     /// Runs `body` until it succeeds. While it fails with an error that `shouldRetry` accepts,
     /// the assigned partitions are paused (no more messages pile up) and it is retried with
     /// backoff; a shutdown or cancellation ends the retries with the last error, so the batch's

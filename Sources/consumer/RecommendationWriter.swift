@@ -14,6 +14,8 @@ final class RecommendationWriter: BatchHandler {
     struct Pending: Sendable {
         var lists: [RecommendationList] = []
         var movies: [MovieRow] = []
+        /// The log incarnation the batch came from (nil in unit tests without a consumer).
+        var log: LogIdentity?
         var deadLetters: [DeadLetterRow] = []
         var events = 0
         /// Kafka timestamps of the batch's events, for the event-to-commit latency.
@@ -73,6 +75,11 @@ final class RecommendationWriter: BatchHandler {
             if let timestamp = message.timestampMilliseconds { pending.timestampsMilliseconds.append(timestamp) }
         }
         pending.movies = Array(movies.values)
+        if let identity = context.logIdentity(of: batch) {
+            pending.log = LogIdentity(clusterId: identity.clusterId, highWatermarks: Dictionary(uniqueKeysWithValues: identity.highWatermarks.map {
+                (LogIdentity.Partition(topic: $0.key.topic, partition: $0.key.partition), $0.value)
+            }))
+        }
         pending.events = decoded.eventCount
         pending.recommend = ContinuousClock.now - recommendStart
         return BatchResult(pending: pending, deadLetters: decoded.deadLetters, finishing: batch)
@@ -81,14 +88,22 @@ final class RecommendationWriter: BatchHandler {
     func write(_ pending: Pending, context: BatchContext) async throws -> [DeadLetter] {
         let writeStart = ContinuousClock.now
         let transient: (any Error) -> Bool = { ($0 as? DatabaseError)?.isTransient ?? false }
-        // Dead letters are in PostgreSQL too, for the dashboard, before their offsets are stored.
+        let result = try await context.untilAvailable("database", shouldRetry: transient) {
+            try await sink.write(pending.lists, movies: pending.movies, log: pending.log, retryUntil: .now + .seconds(30))
+        }
+        for regression in result.regressions {
+            // Loud: events are not skipped, but whoever watches the log should know the log restarted.
+            context.logger.error("Kafka offsets went back; storing the new events under a new incarnation", metadata: [
+                "kafka.topic": "\(regression.topic)", "kafka.partition": "\(regression.partition)", "store.regression": "\(regression)",
+            ])
+        }
+        let written = result.inserted
+        // Dead letters are in PostgreSQL too, for the dashboard, before their offsets are stored
+        // (after the lists, whose write may have started a new incarnation).
         if !pending.deadLetters.isEmpty {
             try await context.untilAvailable("database", shouldRetry: transient) {
                 try await sink.recordDeadLetters(pending.deadLetters, retryUntil: .now + .seconds(30))
             }
-        }
-        let written = try await context.untilAvailable("database", shouldRetry: transient) {
-            try await sink.write(pending.lists, movies: pending.movies, retryUntil: .now + .seconds(30))
         }
         let writeTime = ContinuousClock.now - writeStart
         let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)

@@ -10,6 +10,9 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         public var movies: [UInt32: MovieRow] = [:]
         public var deadLetters: [DeadLetterRow] = []
         public var progress: [String: Int64] = [:]
+        /// Per partition: the cluster id and incarnation of its progress.
+        public var incarnations: [String: (clusterId: String, incarnation: Int)] = [:]
+        public var regressions: [OffsetRegression] = []
     }
 
     private let state = Mutex(Contents())
@@ -33,10 +36,32 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         if fail { throw DatabaseError(kind: .connection, message: "the in-memory database is down") }
     }
 
-    public func write(_ lists: [RecommendationList], movies: [MovieRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?,
+                      retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> SinkWriteResult {
         try failIfAsked()
         return state.withLock { state in
             for movie in movies { state.movies[movie.movieId] = movie }
+            // The store's rule: a new cluster id or a log end below the progress restarts the partition.
+            var regressions: [OffsetRegression] = []
+            if let log {
+                for list in lists {
+                    let key = "\(list.topic)/\(list.partition)"
+                    let known = state.incarnations[key] ?? (log.clusterId, 0)
+                    let next = state.progress[key] ?? 0
+                    let end = log.highWatermarks[LogIdentity.Partition(topic: list.topic, partition: list.partition)]
+                    if known.clusterId != log.clusterId || (end.map { $0 < next } ?? false) {
+                        let regression = OffsetRegression(topic: list.topic, partition: list.partition, previousClusterId: known.clusterId,
+                                                          clusterId: log.clusterId, previousNextOffset: next, highWatermark: end,
+                                                          incarnation: known.incarnation + 1)
+                        regressions.append(regression)
+                        state.progress[key] = 0
+                        state.incarnations[key] = (log.clusterId, known.incarnation + 1)
+                    } else {
+                        state.incarnations[key] = known
+                    }
+                }
+            }
+            state.regressions += regressions
             var inserted = 0
             var next: [String: Int64] = [:]
             for list in lists {
@@ -47,7 +72,7 @@ public final class InMemoryRecommendationSink: RecommendationSink {
                 next[key] = max(next[key] ?? 0, list.offset + 1)
             }
             state.progress.merge(next) { max($0, $1) }
-            return inserted
+            return SinkWriteResult(inserted: inserted, regressions: regressions)
         }
     }
 

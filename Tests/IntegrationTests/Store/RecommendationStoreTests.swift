@@ -90,7 +90,7 @@ import TestSupport
             """)
         let store = try store(searchPath: schema)
         // Version 1's tables are there already (created before versions were recorded): it is only recorded.
-        #expect(try await store.migrate() == [1, 2])
+        #expect(try await store.migrate() == [1, 2, 3])
         let lists = try await store.rows(
             "SELECT kafka_offset, event_index, customer_id, movie_ids::text AS m, scores::text AS s, cold_start FROM recommendation_lists ORDER BY kafka_offset, event_index",
             columns: ["kafka_offset", "event_index", "customer_id", "m", "s", "cold_start"])
@@ -101,7 +101,51 @@ import TestSupport
         let view = try await store.rows(#"SELECT count(*) AS n FROM top_movies"#, columns: ["n"])
         #expect(view.first?["n"] == .some("4"))
         let versions = try await store.rows("SELECT version FROM schema_migrations ORDER BY version", columns: ["version"])
-        #expect(versions.map { $0["version"] ?? nil } == ["1", "2"])
+        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3"])
+    }
+
+    /// Issue 15 item 1: after a broker restart (a new cluster) or a recreated topic, offsets start
+    /// at 0 again while the progress still held the old ones, so every new event counted as
+    /// stored (rows=0, no error). The store now tells a restarted log from a replay: a new cluster
+    /// id, or a log end below the stored position, starts a new incarnation from offset 0.
+    @Test(.enabled(if: enabled))
+    func aRestartedLogStartsANewIncarnationInsteadOfSkippingItsEvents() async throws {
+        let store = try store()
+        try await store.migrate()
+        let topic = "restart-\(UUID().uuidString)"
+        let lists = (0..<10).map { list(topic, offset: Int64($0)) }
+        func identity(_ cluster: String, end: Int64) -> LogIdentity {
+            LogIdentity(clusterId: cluster, highWatermarks: [LogIdentity.Partition(topic: topic, partition: 2): end])
+        }
+        var result = try await store.write(lists, movies: [], log: identity("cluster-a", end: 10), retryUntil: .now + .seconds(10))
+        #expect(result == SinkWriteResult(inserted: 10))
+        // A replay on the same cluster: nothing new, nothing restarted.
+        result = try await store.write(Array(lists[3..<10]), movies: [], log: identity("cluster-a", end: 10), retryUntil: .now + .seconds(10))
+        #expect(result == SinkWriteResult(inserted: 0))
+        // The broker was restarted: a new cluster id, offsets from 0.
+        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4), retryUntil: .now + .seconds(10))
+        #expect(result.inserted == 4)
+        #expect(result.regressions.map(\.incarnation) == [1])
+        #expect(result.regressions.first?.description.contains("cluster cluster-a → cluster-b") == true)
+        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4), retryUntil: .now + .seconds(10))
+        #expect(result == SinkWriteResult(inserted: 0))
+        // The topic was deleted and created again on the same cluster: its log ends below the progress.
+        result = try await store.write(Array(lists[0..<2]), movies: [], log: identity("cluster-b", end: 2), retryUntil: .now + .seconds(10))
+        #expect(result.inserted == 2)
+        #expect(result.regressions.first?.incarnation == 2)
+        #expect(result.regressions.first?.description.contains("log end 2 below the stored position 4") == true)
+        let rows = try await store.rows("SELECT incarnation, count(*) AS n FROM recommendation_lists WHERE topic = $1 GROUP BY incarnation ORDER BY incarnation",
+                                        [topic], columns: ["incarnation", "n"])
+        #expect(rows.map { "\($0["incarnation"]!!):\($0["n"]!!)" } == ["0:10", "1:4", "2:2"])
+        let view = try await store.rows("SELECT count(*) AS n FROM recommendations WHERE topic = $1", [topic], columns: ["n"])
+        #expect(view.first?["n"] == .some("32"))
+        // A dead letter of the new incarnation is recorded, not taken for one of an old offset.
+        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")],
+                                          retryUntil: .now + .seconds(10))
+        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")],
+                                          retryUntil: .now + .seconds(10))
+        let letters = try await store.rows("SELECT incarnation FROM dead_letters WHERE topic = $1", [topic], columns: ["incarnation"])
+        #expect(letters.map { $0["incarnation"] ?? nil } == ["2"])
     }
 }
 
