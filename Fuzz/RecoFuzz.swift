@@ -54,7 +54,7 @@ enum FuzzTarget: String, CaseIterable {
                 guard let model = try? RecoModel(path: path, verification: .structure) else { return }
                 for customer in 0..<model.customerCount { _ = model.ratedMovies(customer: customer).count }
             }
-        case .batchRequest: _ = try? JSONDecoder().decode(RecommendationBatchRequest.self, from: Data(bytes))
+        case .batchRequest: _ = try? RecommendationBatchRequest.parse(bytes)
         case .batchAnswer: _ = try? RecommendationBatch.decode(bytes)
         case .dag: _ = try? DagParser(environment: ["HOME": "/root"]).parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         }

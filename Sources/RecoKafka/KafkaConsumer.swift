@@ -58,11 +58,7 @@ public final class KafkaConsumer: Sendable {
     /// Waits up to `timeout` for any bootstrap server to answer; the error names the servers.
     /// librdkafka itself retries an unreachable cluster forever, silently.
     public func waitForCluster(servers: String, timeout: Duration) async throws(KafkaError) {
-        do {
-            _ = try await handle.brokerCount(timeout: timeout)
-        } catch {
-            throw KafkaError(code: error.code, message: "no Kafka broker answered at \(servers.isEmpty ? "(no bootstrap.servers)" : servers) within \(Decimals.format(timeout.seconds, places: 1)) s (\(error.message))")
-        }
+        try await handle.waitForCluster(servers: servers, timeout: timeout)
     }
 
 

@@ -87,6 +87,15 @@ final class RdKafkaHandle: @unchecked Sendable {
         return try result.get()
     }
 
+    /// `brokerCount`, with an error that names the servers (the producer's and consumer's start-up check).
+    func waitForCluster(servers: String, timeout: Duration) async throws(KafkaError) {
+        do {
+            _ = try await brokerCount(timeout: timeout)
+        } catch {
+            throw KafkaError(code: error.code, message: "no Kafka broker answered at \(servers.isEmpty ? "(no bootstrap.servers)" : servers) within \(Decimals.format(timeout.seconds, places: 1)) s (\(error.message))")
+        }
+    }
+
     /// Milliseconds for librdkafka's `int timeout_ms` parameters, fractions kept, clamped.
     static func milliseconds(_ duration: Duration) -> Int32 {
         Int32(clamping: duration.wholeMilliseconds)
