@@ -34,8 +34,8 @@ case "${1:-}" in
         || { tail -n 20 "$root/server.log" >&2; exit 1; }
     fi
     psql="psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -qtA"
-    $psql -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname='reco'" | grep -q 1 || $psql -d postgres -c "CREATE ROLE reco LOGIN" >/dev/null
-    $psql -d postgres -c "SELECT 1 FROM pg_database WHERE datname='reco'" | grep -q 1 || $psql -d postgres -c "CREATE DATABASE reco OWNER reco" >/dev/null
+    [ "$($psql -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname='reco'")" = 1 ] || $psql -d postgres -c "CREATE ROLE reco LOGIN" >/dev/null
+    [ "$($psql -d postgres -c "SELECT 1 FROM pg_database WHERE datname='reco'")" = 1 ] || $psql -d postgres -c "CREATE DATABASE reco OWNER reco" >/dev/null
     echo "$url"
     ;;
   stop)

@@ -156,7 +156,11 @@ import TestSupport
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = try postgres("start")
-        defer { _ = try? postgres("stop") }
+        // Stop the server before its directory goes, or it keeps running with its files deleted.
+        defer {
+            _ = try? postgres("stop")
+            _ = try? FileManager.default.removeItem(atPath: directory)
+        }
         let scenario = try await Scenario(events: 8_000, logger: logger)
         let process = try consumer(scenario, database: database, extra: ["--batch-size", "20"])
         try await waitForRows(scenario, database: database, atLeast: 10 * 500)
@@ -167,7 +171,6 @@ import TestSupport
         let (rows, distinct, events) = try await counts(scenario, database: database)
         #expect(events == 8_000)
         #expect(rows == 80_000)
-        _ = try? FileManager.default.removeItem(atPath: directory)
         #expect(distinct == rows)
     }
 
