@@ -55,11 +55,14 @@ let package = Package(
             name: "RecoStore",
             dependencies: ["CLibPQ", "RecoCore", .product(name: "Logging", package: "swift-log")]),
 
+        // Sets the ports librdkafka's mock brokers listen on (its API cannot; see the C file).
+        .target(name: "CMockBrokerPorts", path: "Sources/CMockBrokerPorts"),
+
         // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
         .target(
             name: "RecoKafka",
             dependencies: [
-                "CRdKafka", "RecoCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                "CRdKafka", "CMockBrokerPorts", "RecoCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
 
         // What every executable's command line shares: --log-level and its bootstrap, durations in seconds.

@@ -7,8 +7,10 @@ public final class KafkaMockCluster: Sendable {
     public let bootstrapServers: String
     public let brokerCount: Int
 
-    public init(brokers: Int = 3, logger: Logger) throws(KafkaError) {
-        cluster = try RdKafkaMockCluster(brokers: brokers, logger: logger)
+    /// `ports`: the 127.0.0.1 port of each broker, in broker order, which is also the port it
+    /// advertises; empty: ports the OS picks. These are the only ports the cluster listens on.
+    public init(brokers: Int = 3, ports: [UInt16] = [], logger: Logger) throws(KafkaError) {
+        cluster = try RdKafkaMockCluster(brokers: brokers, ports: ports, logger: logger)
         brokerCount = brokers
         bootstrapServers = cluster.bootstrapServers
     }

@@ -1,4 +1,6 @@
+import CMockBrokerPorts
 import CRdKafka
+import Foundation
 import Logging
 
 /// Owns a librdkafka mock cluster and the otherwise unused client instance it lives in.
@@ -7,13 +9,45 @@ final class RdKafkaMockCluster: @unchecked Sendable {
     private let handle: RdKafkaHandle
     private let cluster: OpaquePointer
 
-    init(brokers: Int, logger: Logger) throws(KafkaError) {
+    /// `ports`: one per broker, in broker order; empty: ports the OS picks.
+    init(brokers: Int, ports: [UInt16] = [], logger: Logger) throws(KafkaError) {
+        guard ports.isEmpty || ports.count == brokers else {
+            throw .configuration("\(ports.count) port(s) given for \(brokers) brokers: give one per broker")
+        }
+        guard ports.count <= 16 else { throw .configuration("at most 16 brokers can have ports of their own") }
+        for port in ports where !Self.isFree(port) {
+            throw .configuration("cannot listen on 127.0.0.1:\(port): the port is in use")
+        }
         handle = try RdKafkaHandle(type: .producer, configuration: KafkaConfiguration(["log_level": "3"]),
                                    context: ClientContext(logger: logger), label: "kafka-mock")
-        guard let cluster = rd_kafka_mock_cluster_new(handle.pointer, Int32(brokers)) else {
-            throw .configuration("cannot start the mock cluster")
+        // The mock creates its brokers' listeners in this thread, inside rd_kafka_mock_cluster_new.
+        ports.withUnsafeBufferPointer { reco_mock_broker_ports_arm($0.baseAddress, Int32($0.count)) }
+        let created = rd_kafka_mock_cluster_new(handle.pointer, Int32(brokers))
+        let portsUsed = reco_mock_broker_ports_disarm()
+        guard let created else { throw .configuration("cannot start the mock cluster") }
+        let listening = String(cString: rd_kafka_mock_cluster_bootstraps(created))
+        let planned = ports.map { "127.0.0.1:\($0)" }.joined(separator: ",")
+        guard ports.isEmpty || (portsUsed == ports.count && listening == planned) else {
+            rd_kafka_mock_cluster_destroy(created)
+            throw .configuration("the mock brokers listen on \(listening), not on \(planned): this build cannot set their ports")
         }
-        self.cluster = cluster
+        cluster = created
+    }
+
+    /// Whether 127.0.0.1:`port` can be listened on now (for an error that names the port).
+    private static func isFree(_ port: UInt16) -> Bool {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard probe >= 0 else { return true }
+        defer { close(probe) }
+        var one: Int32 = 1
+        setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 
     deinit {
