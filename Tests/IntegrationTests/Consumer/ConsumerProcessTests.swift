@@ -20,23 +20,35 @@ import TestSupport
 
     /// Everything one scenario needs: a mock cluster with a topic full of events, a model, a config file.
     final class Scenario: Sendable {
-        let cluster: KafkaMockCluster
+        /// The in-process cluster, unless the scenario runs against a `reco broker` process.
+        let cluster: KafkaMockCluster?
+        let bootstrapServers: String
         let topic: String
         let modelPath: String
         let configPath: String
         let events: Int
+        private let logger: Logger
 
-        init(events: Int, badEvery: Int = 0, logger: Logger) async throws {
-            cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-            topic = "proc-\(UUID().uuidString.prefix(8))"
-            try cluster.createTopic(topic, partitions: 4)
-            try cluster.createTopic(topic + ".dlq", partitions: 1)
+        /// `topic` and `bootstrapServers`: an outside broker that already has the topic.
+        init(events: Int, badEvery: Int = 0, topic: String? = nil, bootstrapServers: String? = nil, logger: Logger) async throws {
+            if let bootstrapServers {
+                cluster = nil
+                self.bootstrapServers = bootstrapServers
+            } else {
+                let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+                self.cluster = cluster
+                self.bootstrapServers = cluster.bootstrapServers
+            }
+            self.topic = topic ?? "proc-\(UUID().uuidString.prefix(8))"
+            try cluster?.createTopic(self.topic, partitions: 4)
+            try cluster?.createTopic(self.topic + ".dlq", partitions: 1)
             self.events = events
+            self.logger = logger
             let directory = NSTemporaryDirectory() + "consumer-process-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             modelPath = directory + "/model.recomodel"
             configPath = directory + "/kafka.properties"
-            try "bootstrap.servers=\(cluster.bootstrapServers)\nsession.timeout.ms=6000\nheartbeat.interval.ms=500\n"
+            try "bootstrap.servers=\(self.bootstrapServers)\nsession.timeout.ms=6000\nheartbeat.interval.ms=500\n"
                 .write(toFile: configPath, atomically: true, encoding: .utf8)
             var table = RatingsTable()
             var random = SplitMix64(seed: 8)
@@ -50,8 +62,14 @@ import TestSupport
             parameters.epochs = 3
             let job = TrainingJob(dataset: RatingsDataset(table, scale: .netflix), parameters: parameters)
             try job.write(try job.run(), to: modelPath)
-            let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
-            for index in 0..<events {
+            try await produce(0..<events, badEvery: badEvery)
+        }
+
+        /// Sends events `ev-<index>` for these indexes (and a bad message every `badEvery`).
+        func produce(_ indexes: Range<Int>, badEvery: Int = 0) async throws {
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrapServers]), logger: logger)
+            var random = SplitMix64(seed: UInt64(indexes.lowerBound) + 8)
+            for index in indexes {
                 let event = WatchEvent(eventId: "ev-\(index)", customerId: UInt32(5_000 + random.next(below: 120)), movieId: UInt32(1 + index % 50),
                                        title: nil, year: nil, watchedAt: "2026-11-25T18:00:00Z", source: "test")
                 try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
@@ -59,7 +77,8 @@ import TestSupport
                     try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: Array("{\"bad\":\(index)}".utf8)))
                 }
             }
-            _ = await producer.flush(timeout: .seconds(30))
+            let undelivered = await producer.flush(timeout: .seconds(30))
+            if undelivered > 0 { throw KafkaError(code: KafkaError.Code.timedOut, message: "\(undelivered) test events not delivered") }
         }
     }
 
@@ -139,6 +158,53 @@ import TestSupport
         #expect(events == 6_000)
         #expect(rows == 60_000)
         #expect(distinct == rows)
+    }
+
+    /// `reco broker` as a process on a fixed port, with the topic and its dead-letter topic.
+    private func startBroker(port: Int, topic: String) async throws -> Process {
+        let config = NSTemporaryDirectory() + "broker-\(UUID().uuidString).properties"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/reco")
+        process.arguments = ["broker", "--port", String(port), "--partitions", "4", "--topics", topic, "--write-config", config, "--log-level", "warning"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: config) { try await Task.sleep(for: .milliseconds(100)) }
+        try? FileManager.default.removeItem(atPath: config)
+        return process
+    }
+
+    /// Issue 15, item 1: `kill -9` of the broker and a new one on the same port, while the
+    /// consumer runs. The new log's offsets start at 0 again, below the stored progress: its
+    /// events must be stored (under the next incarnation), not skipped as replays.
+    @Test(.enabled(if: enabled))
+    func aBrokerKilledAndRestartedOnItsPortLosesNoNewEvent() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let port = freePort()
+        let topic = "restart-\(UUID().uuidString.prefix(8))"
+        let firstBroker = try await startBroker(port: port, topic: topic)
+        let scenario = try await Scenario(events: 3_000, topic: topic, bootstrapServers: "127.0.0.1:\(port)", logger: logger)
+        let process = try consumer(scenario, database: database, extra: ["--batch-size", "100", "--exit-when-idle", "15"])
+        try await waitForRows(scenario, database: database, atLeast: 10 * 3_000)
+        kill(firstBroker.processIdentifier, SIGKILL)
+        await firstBroker.exited()
+        try await Task.sleep(for: .seconds(1))
+        let secondBroker = try await startBroker(port: port, topic: topic)
+        defer { secondBroker.terminate() }
+        try await scenario.produce(3_000..<5_000)
+        try await waitForExit(process, seconds: 120)
+        #expect(process.terminationStatus == 0)
+
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 5_000)
+        #expect(rows == 10 * 5_000)
+        #expect(distinct == rows)
+        let store = RecommendationStore(url: DatabaseURL(database, environment: [:]), logger: logger)
+        let incarnations = try await store.rows(
+            "SELECT incarnation, count(*) AS n FROM recommendation_lists WHERE topic = $1 GROUP BY incarnation ORDER BY incarnation",
+            [topic], columns: ["incarnation", "n"])
+        #expect(incarnations.map { ($0["incarnation"] ?? nil) ?? "" } == ["0", "1"])
+        #expect(incarnations.map { ($0["n"] ?? nil) ?? "" } == ["3000", "2000"])
     }
 
     /// A database of its own, stopped and started again while the consumer writes.
