@@ -65,6 +65,10 @@ struct BrokerCommand: AsyncParsableCommand {
             let text = """
                 # Written by 'reco broker' (\(WatchEvent.timestamp(Date()))): the embedded mock cluster.
                 bootstrap.servers=\(bootstrap)
+                # Consumer groups notice a member that died (kill -9) within 10 s instead of librdkafka's
+                # 45 s, so a restarted service resumes that soon (the mock ignores group.instance.id).
+                session.timeout.ms=10000
+                heartbeat.interval.ms=1000
 
                 """
             try FileManager.default.createDirectory(atPath: (writeConfig as NSString).deletingLastPathComponent.isEmpty ? "." : (writeConfig as NSString).deletingLastPathComponent,

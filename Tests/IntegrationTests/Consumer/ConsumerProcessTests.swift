@@ -161,8 +161,8 @@ import TestSupport
     }
 
     /// `reco broker` as a process on a fixed port, with the topic and its dead-letter topic.
-    private func startBroker(port: Int, topic: String) async throws -> Process {
-        let config = NSTemporaryDirectory() + "broker-\(UUID().uuidString).properties"
+    private func startBroker(port: Int, topic: String, writeConfig: String? = nil) async throws -> Process {
+        let config = writeConfig ?? NSTemporaryDirectory() + "broker-\(UUID().uuidString).properties"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/reco")
         process.arguments = ["broker", "--port", String(port), "--partitions", "4", "--topics", topic, "--write-config", config, "--log-level", "warning"]
@@ -170,7 +170,7 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: config) { try await Task.sleep(for: .milliseconds(100)) }
-        try? FileManager.default.removeItem(atPath: config)
+        if writeConfig == nil { try? FileManager.default.removeItem(atPath: config) }
         return process
     }
 
@@ -205,6 +205,40 @@ import TestSupport
             [topic], columns: ["incarnation", "n"])
         #expect(incarnations.map { ($0["incarnation"] ?? nil) ?? "" } == ["0", "1"])
         #expect(incarnations.map { ($0["n"] ?? nil) ?? "" } == ["3000", "2000"])
+    }
+
+    /// Issue 15, item 4: with the properties file `reco broker` writes, a consumer killed with
+    /// SIGKILL and started again gets its partitions back once the dead member's session ends
+    /// (10 s there; librdkafka's default of 45 s made it wait 45–89 s).
+    @Test(.enabled(if: enabled))
+    func aKilledConsumerStartedAgainResumesWithinSeconds() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let port = freePort()
+        let topic = "resume-\(UUID().uuidString.prefix(8))"
+        let directory = NSTemporaryDirectory() + "resume-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let broker = try await startBroker(port: port, topic: topic, writeConfig: directory + "/kafka.properties")
+        defer { broker.terminate() }
+        let scenario = try await Scenario(events: 2_000, topic: topic, bootstrapServers: "127.0.0.1:\(port)", logger: logger)
+        // The consumers read the file the broker wrote (its session timeout), not the test's own.
+        try String(contentsOfFile: directory + "/kafka.properties", encoding: .utf8).write(toFile: scenario.configPath, atomically: true, encoding: .utf8)
+        let first = try consumer(scenario, database: database, extra: ["--batch-size", "20"])
+        try await waitForRows(scenario, database: database, atLeast: 10 * 200)
+        kill(first.processIdentifier, SIGKILL)
+        await first.exited()
+        let killed = ContinuousClock.now
+        let before = try await counts(scenario, database: database).events
+        let second = try consumer(scenario, database: database, extra: ["--batch-size", "20"])
+        while try await counts(scenario, database: database).events == before && ContinuousClock.now - killed < .seconds(40) {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let resumedAfter = ContinuousClock.now - killed
+        #expect(resumedAfter < .seconds(30), "the restarted consumer wrote nothing for \(resumedAfter)")
+        try await waitForExit(second, seconds: 120)
+        let (rows, distinct, events) = try await counts(scenario, database: database)
+        #expect(events == 2_000)
+        #expect(distinct == rows)
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// A database of its own, stopped and started again while the consumer writes.
