@@ -159,17 +159,29 @@ public struct Recommender: Sendable {
         return min(max(estimate, model.scale.lowest), model.scale.highest)
     }
 
-    /// Considers every movie not in `rated` (ascending dense indices).
+    /// Considers every movie not in `rated`. The rated ones are set to -∞ in `scores` first (a
+    /// score buffer of this call's own); then eight scores at a time are compared with the
+    /// selector's threshold, and only a group with one above it is looked at movie by movie.
+    /// Once the list is full that is rare, so the scan costs about one comparison per eight movies.
     @inline(__always)
-    private func select(_ scores: UnsafePointer<Float>, rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
-        var nextRated = 0
-        for movie in 0..<model.movieCount {
-            if nextRated < rated.count {
-                while nextRated < rated.count && Int(rated[nextRated]) < movie { nextRated += 1 }
-                if nextRated < rated.count && Int(rated[nextRated]) == movie { continue }
+    private func select(_ scores: UnsafeMutablePointer<Float>, rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
+        let count = model.movieCount
+        for movie in rated where Int(movie) < count { scores[Int(movie)] = -.infinity }
+        let raw = UnsafeRawPointer(scores)
+        var movie = 0
+        while movie + 8 <= count {
+            let group = raw.loadUnaligned(fromByteOffset: movie * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
+            if any(group .>= SIMD8(repeating: selector.threshold)) {
+                for lane in 0..<8 where group[lane] != -.infinity && group[lane] >= selector.threshold {
+                    selector.consider(group[lane], movie: movie + lane)
+                }
             }
+            movie += 8
+        }
+        while movie < count {
             let score = scores[movie]
-            if score >= selector.threshold { selector.consider(score, movie: movie) }
+            if score != -.infinity && score >= selector.threshold { selector.consider(score, movie: movie) }
+            movie += 1
         }
     }
 
@@ -187,7 +199,11 @@ public struct Recommender: Sendable {
     private func popular(_ customerId: UInt32, customer: Int?, rated: UnsafeBufferPointer<UInt32>, limit: Int) -> Recommendation {
         var selector = TopNSelector(capacity: limit)
         if let popularity = model.popularity, let base = popularity.baseAddress {
-            select(base, rated: rated, into: &selector)
+            // select() writes into its scores: a copy, never the model's own.
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: model.movieCount)
+            defer { scores.deallocate() }
+            scores.update(from: base, count: model.movieCount)
+            select(scores, rated: rated, into: &selector)
         }
         return makeRecommendation(customerId, customer: customer, coldStart: customer == nil, selector, rankedBy: "popularity")
     }
