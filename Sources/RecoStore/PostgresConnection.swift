@@ -84,13 +84,14 @@ final class PostgresConnection {
             for value in row { buffer.text(value) }
             buffer.endRow()
         }
-        return try copy("COPY \(quotedTable) (\(names)) FROM STDIN", buffer)
+        return try copy("COPY \(quotedTable) (\(names)) FROM STDIN", data: buffer.bytes)
     }
 
-    /// Runs a `COPY … FROM STDIN` statement with rows already in COPY's text format: the
-    /// fastest way into PostgreSQL. Returns the rows copied.
+    /// Runs a `COPY … FROM STDIN` statement with its rows already in the format the statement
+    /// names (`CopyTextBuffer`, or `CopyBinaryBuffer` with `(FORMAT binary)`): the fastest way
+    /// into PostgreSQL. Returns the rows copied.
     @discardableResult
-    func copy(_ statement: String, _ rows: CopyTextBuffer) throws(DatabaseError) -> Int {
+    func copy(_ statement: String, data: [UInt8]) throws(DatabaseError) -> Int {
         let summary = Self.summary(statement)
         guard let start = PQexec(connection, statement) else {
             throw DatabaseError(kind: .connection, message: Self.text(PQerrorMessage(connection)), statement: summary)
@@ -102,7 +103,7 @@ final class PostgresConnection {
             throw DatabaseError(kind: kind, message: Self.text(PQerrorMessage(connection)), statement: summary)
         }
         let chunk = 1 << 20
-        let sent = rows.bytes.withUnsafeBufferPointer { bytes -> Bool in
+        let sent = data.withUnsafeBufferPointer { bytes -> Bool in
             var start = 0
             while start < bytes.count {
                 let count = min(chunk, bytes.count - start)

@@ -1,4 +1,5 @@
 import Logging
+import RecoCore
 import Synchronization
 
 /// The recommendations in PostgreSQL: schema migrations, idempotent batched writes of each
@@ -125,21 +126,18 @@ public final class RecommendationStore: RecommendationSink {
                         if let regression { regressions.append(regression) }
                     }
                 }
-                var buffer = CopyTextBuffer(reservingCapacity: lists.count * 256)
-                var count = 0
-                for list in lists {
+                let fresh = lists.compactMap { list -> (RecommendationList, Int)? in
                     let progress = stored[PartitionKey(topic: list.topic, partition: list.partition)] ?? Progress()
-                    guard list.offset >= progress.nextOffset else { continue }
-                    append(list, incarnation: progress.incarnation, to: &buffer)
-                    count += 1
+                    return list.offset >= progress.nextOffset ? (list, progress.incarnation) : nil
                 }
-                if count > 0 {
+                if !fresh.isEmpty {
+                    let (data, format) = copyData(fresh)
                     if skippingConflicts {
-                        try connection.copy("COPY recommendation_lists_staging (\(columns)) FROM STDIN", buffer)
+                        try connection.copy("COPY recommendation_lists_staging (\(columns)) FROM STDIN\(format)", data: data)
                         inserted = try connection.execute(
                             "INSERT INTO recommendation_lists (\(columns)) SELECT \(columns) FROM recommendation_lists_staging ON CONFLICT DO NOTHING").affectedRows
                     } else {
-                        inserted = try connection.copy("COPY recommendation_lists (\(columns)) FROM STDIN", buffer)
+                        inserted = try connection.copy("COPY recommendation_lists (\(columns)) FROM STDIN\(format)", data: data)
                     }
                 }
                 try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 })])
@@ -180,21 +178,50 @@ public final class RecommendationStore: RecommendationSink {
                                             incarnation: restarted.incarnation))
     }
 
-    private static func append(_ list: RecommendationList, incarnation: Int, to buffer: inout CopyTextBuffer) {
-        buffer.text(list.topic)
-        buffer.integer(Int64(list.partition))
-        buffer.integer(Int64(incarnation))
-        buffer.integer(list.offset)
-        buffer.integer(Int64(list.eventIndex))
-        buffer.text(list.eventId)
-        buffer.integer(Int64(list.customerId))
-        buffer.integer(Int64(list.watchedMovieId))
-        buffer.text(list.watchedAt)
-        buffer.integerArray(list.movieIds)
-        buffer.doubleArray(list.scores)
-        buffer.text(list.modelVersion)
-        buffer.boolean(list.coldStart)
-        buffer.endRow()
+    /// The rows for COPY and the statement's format option. Binary (a third less CPU in
+    /// PostgreSQL and none spent here formatting doubles), unless a `watched_at` is not RFC
+    /// 3339, which the decoder never lets through; text then lets PostgreSQL judge it.
+    private static func copyData(_ lists: [(list: RecommendationList, incarnation: Int)]) -> (data: [UInt8], format: String) {
+        var binary = CopyBinaryBuffer(reservingCapacity: lists.count * 400)
+        for (list, incarnation) in lists {
+            guard let watchedAt = RFC3339.microsecondsSinceEpoch(list.watchedAt) else { return (copyText(lists), "") }
+            binary.row(fields: 13)
+            binary.text(list.topic)
+            binary.int4(list.partition)
+            binary.int4(Int32(clamping: incarnation))
+            binary.int8(list.offset)
+            binary.int4(Int32(clamping: list.eventIndex))
+            binary.text(list.eventId)
+            binary.int8(Int64(list.customerId))
+            binary.int8(Int64(list.watchedMovieId))
+            binary.timestamp(microsecondsSinceEpoch: watchedAt)
+            binary.int8Array(list.movieIds)
+            binary.float8Array(list.scores)
+            binary.text(list.modelVersion)
+            binary.boolean(list.coldStart)
+        }
+        return (binary.finished(), " (FORMAT binary)")
+    }
+
+    private static func copyText(_ lists: [(list: RecommendationList, incarnation: Int)]) -> [UInt8] {
+        var buffer = CopyTextBuffer(reservingCapacity: lists.count * 256)
+        for (list, incarnation) in lists {
+            buffer.text(list.topic)
+            buffer.integer(Int64(list.partition))
+            buffer.integer(Int64(incarnation))
+            buffer.integer(list.offset)
+            buffer.integer(Int64(list.eventIndex))
+            buffer.text(list.eventId)
+            buffer.integer(Int64(list.customerId))
+            buffer.integer(Int64(list.watchedMovieId))
+            buffer.text(list.watchedAt)
+            buffer.integerArray(list.movieIds)
+            buffer.doubleArray(list.scores)
+            buffer.text(list.modelVersion)
+            buffer.boolean(list.coldStart)
+            buffer.endRow()
+        }
+        return buffer.bytes
     }
 
     /// Under the partition's current incarnation (written after the batch's lists, which may

@@ -1,36 +1,64 @@
-/// A fast check of RFC 3339 timestamps (`2026-11-25T18:00:00.123Z`, `…+01:00`) for every
+/// A fast reader of RFC 3339 timestamps (`2026-11-25T18:00:00.123Z`, `…+01:00`) for every
 /// consumed event; DateFormatter costs tens of microseconds per call.
-enum RFC3339 {
+public enum RFC3339 {
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.count <= 40 else { return false }
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int(digit)
+        microsecondsSinceEpoch(text) != nil
+    }
+
+    /// The instant as microseconds since 1970-01-01T00:00:00Z (fractions beyond microseconds
+    /// rounded to the nearest, as PostgreSQL reads them; a leap second `:60` is the next
+    /// minute's first second, as PostgreSQL reads it); nil when `text` is not RFC 3339.
+    public static func microsecondsSinceEpoch(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            guard bytes.count >= 20, bytes.count <= 40 else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
+                }
+                return value
             }
-            return value
+            guard let year = digits(0..<4), bytes[4] == UInt8(ascii: "-"), let month = digits(5..<7), bytes[7] == UInt8(ascii: "-"),
+                  let day = digits(8..<10), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
+                  let hour = digits(11..<13), bytes[13] == UInt8(ascii: ":"), let minute = digits(14..<16), bytes[16] == UInt8(ascii: ":"),
+                  let second = digits(17..<19),
+                  let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day), hour < 24, minute < 60, second <= 60
+            else { return nil }
+            var index = 19
+            var micros = 0
+            if bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                let start = index
+                var scale = 100_000
+                var roundUp = false
+                while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+                    let digit = Int(bytes[index] &- UInt8(ascii: "0"))
+                    if scale > 0 {
+                        micros += digit * scale
+                        scale /= 10
+                    } else if index - start == 6 {
+                        roundUp = digit >= 5
+                    }
+                    index += 1
+                }
+                guard index > start else { return nil }
+                if roundUp { micros += 1 }
+            }
+            guard index < bytes.count else { return nil }
+            var offsetSeconds = 0
+            if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+                guard index + 1 == bytes.count else { return nil }
+            } else {
+                guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"), bytes.count - index == 6,
+                      let offsetHours = digits((index + 1)..<(index + 3)), bytes[index + 3] == UInt8(ascii: ":"),
+                      let offsetMinutes = digits((index + 4)..<(index + 6)), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                offsetSeconds = (offsetHours * 3_600 + offsetMinutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+            }
+            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
+            return Int64(seconds) * 1_000_000 + Int64(micros)
         }
-        guard let year = digits(0..<4), bytes[4] == UInt8(ascii: "-"), let month = digits(5..<7), bytes[7] == UInt8(ascii: "-"),
-              let day = digits(8..<10), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
-              let hour = digits(11..<13), bytes[13] == UInt8(ascii: ":"), let minute = digits(14..<16), bytes[16] == UInt8(ascii: ":"),
-              let second = digits(17..<19),
-              CivilDate.daysSinceEpoch(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second <= 60
-        else { return false }
-        var index = 19
-        if bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            let start = index
-            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-            guard index > start else { return false }
-        }
-        guard index < bytes.count else { return false }
-        if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") { return index + 1 == bytes.count }
-        guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"), bytes.count - index == 6,
-              let offsetHours = digits((index + 1)..<(index + 3)), bytes[index + 3] == UInt8(ascii: ":"),
-              let offsetMinutes = digits((index + 4)..<(index + 6)) else { return false }
-        return offsetHours < 24 && offsetMinutes < 60
     }
 }

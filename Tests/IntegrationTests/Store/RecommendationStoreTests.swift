@@ -66,6 +66,45 @@ import TestSupport
         #expect(renamed.map { $0["title"] ?? nil } == ["Plain (restored)"])
     }
 
+    /// Lists go in with binary COPY: times with offsets and sub-microsecond digits, empty lists,
+    /// big ids and non-finite scores read back as written; a time only PostgreSQL can read
+    /// (not RFC 3339) makes the batch go in as text instead, and reads back the same.
+    @Test(.enabled(if: enabled))
+    func binaryCopyStoresWhatTextWould() async throws {
+        let store = try store()
+        try await store.migrate()
+        let topic = "binary-\(UUID().uuidString)"
+        var offset: Int64 = 0
+        func entry(_ watchedAt: String, movies: [UInt32], scores: [Double], coldStart: Bool = false) -> RecommendationList {
+            offset += 1
+            return RecommendationList(topic: topic, partition: 3, offset: offset, eventIndex: 2, eventId: "é-\(offset)", customerId: 4_294_967_295,
+                                      watchedMovieId: 4_000_000_000, watchedAt: watchedAt, movieIds: movies, scores: scores,
+                                      modelVersion: "v\t2", coldStart: coldStart)
+        }
+        let binary = [
+            entry("2026-11-25T18:00:00.1234567+05:30", movies: [1, 4_294_967_295], scores: [4.5, -0.125]),
+            entry("1999-12-31T23:59:60Z", movies: [], scores: [], coldStart: true),
+            entry("2026-01-01t00:00:00.000001-00:45", movies: [7], scores: [.infinity]),
+        ]
+        #expect(try await store.write(binary, movies: [], retryUntil: .now + .seconds(10)) == 3)
+        let text = [entry("2026-11-25 12:30:00.1234567+00", movies: [1, 4_294_967_295], scores: [4.5, -0.125])]
+        #expect(try await store.write(text, movies: [], retryUntil: .now + .seconds(10)) == 1)
+        let stored = try await store.rows(
+            """
+            SELECT kafka_offset, event_index, event_id, customer_id, watched_movie_id, movie_ids::text AS m, scores::text AS s,
+                   model_version, cold_start, to_char(watched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS t
+            FROM recommendation_lists WHERE topic = $1 ORDER BY kafka_offset
+            """, [topic], columns: ["kafka_offset", "event_index", "event_id", "customer_id", "watched_movie_id", "m", "s", "model_version", "cold_start", "t"])
+        #expect(stored.map { $0["t"] ?? nil } == ["2026-11-25 12:30:00.123457", "2000-01-01 00:00:00.000000", "2026-01-01 00:45:00.000001",
+                                                  "2026-11-25 12:30:00.123457"])
+        #expect(stored.map { $0["m"] ?? nil } == ["{1,4294967295}", "{}", "{7}", "{1,4294967295}"])
+        #expect(stored.map { $0["s"] ?? nil } == ["{4.5,-0.125}", "{}", "{Infinity}", "{4.5,-0.125}"])
+        #expect(stored.allSatisfy { $0["event_index"] == .some("2") && $0["customer_id"] == .some("4294967295")
+            && $0["watched_movie_id"] == .some("4000000000") && $0["model_version"] == .some("v\t2") })
+        #expect(stored.map { $0["event_id"] ?? nil } == ["é-1", "é-2", "é-3", "é-4"])
+        #expect(stored.map { $0["cold_start"] ?? nil } == ["f", "t", "f", "f"])
+    }
+
     /// A database of the first layout (one row per rank, event k of a message at ranks k × 100 + 1…)
     /// migrates with every row kept.
     @Test(.enabled(if: enabled))
