@@ -13,12 +13,50 @@ public struct JSONBytesWriter {
     }
 
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.append(contentsOf: String(value).utf8)
+        guard let value = Int64(exactly: value) else { return bytes.append(contentsOf: String(value).utf8) }
+        digits(value)
     }
 
-    /// The shortest text that reads back as the same Double.
+    /// The shortest text that reads back as the same Double (as `description` writes it). Scores
+    /// rounded to four decimals, which is what the answers carry, are written from their digits
+    /// without `description`'s general algorithm and without allocating.
     public mutating func number(_ value: Double) {
-        bytes.append(contentsOf: (value.isFinite ? value.description : "null").utf8)
+        guard value.isFinite else { return raw("null") }
+        let scaled = (value * 10_000).rounded()
+        guard value != 0, abs(scaled) < 1e15, scaled / 10_000 == value else {
+            return bytes.append(contentsOf: value.description.utf8)
+        }
+        // value is exactly the decimal scaled / 10⁴: no shorter decimal reads back as it.
+        let units = Int64(scaled)
+        if units < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(Int64(units.magnitude / 10_000))
+        bytes.append(UInt8(ascii: "."))
+        var fraction = Int(units.magnitude % 10_000)
+        var places = 4
+        while places > 1 && fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        var divisor = [1, 10, 100, 1_000][places - 1]
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// Digits written backwards into a small stack buffer, then appended in order.
+    private mutating func digits(_ value: Int64) {
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            repeat {
+                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
+        }
     }
 
     public mutating func boolean(_ value: Bool) {
