@@ -245,7 +245,7 @@ import TestSupport
     @Test(.enabled(if: enabled))
     func databaseRestartMidStreamLosesNothing() async throws {
         let directory = NSTemporaryDirectory() + "reco-pg-restart-\(UUID().uuidString.prefix(8))"
-        let port = "55\(400 + Int.random(in: 40...99))"
+        let port = String(freePort())
         // system() waits for the script itself; Foundation's Process would also wait for the
         // server that pg_ctl leaves running, which inherits the script's descriptors.
         func postgres(_ action: String) throws -> String {
@@ -279,7 +279,7 @@ import TestSupport
     func apiOutageMidStreamLosesNothing() async throws {
         let database = try TestEnvironment.requireDatabase()
         let scenario = try await Scenario(events: 6_000, logger: logger)
-        let port = 4_300 + Int.random(in: 0...600)
+        let port = freePort()
         func startAPI() throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/reco-api")
