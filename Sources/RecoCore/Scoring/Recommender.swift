@@ -11,6 +11,13 @@ public struct Recommender: Sendable {
     private let prior: [Float]
     /// iALS movie factor norms for cosine similarity, computed once per model.
     private let rankerNorms: [Float]
+    /// iALS fold-in: the solver with the model's parameters, YᵀY of its movie factors and the
+    /// mean positive history per customer (for the frequency-scaled λ), computed once per model.
+    private let foldInSolver: (trainer: ALSTrainer, gram: [Float], meanCount: Float)?
+
+    /// Conjugate-gradient steps of a fold-in: enough to land within 1e-3 of the exact solve
+    /// from the training vector or from zero (training uses 3 per iteration, warm-started).
+    public static let foldInSteps = 12
 
     /// What chooses and orders the movies.
     public enum Ordering: String, Sendable, CaseIterable {
@@ -32,44 +39,125 @@ public struct Recommender: Sendable {
         } else {
             rankerNorms = []
         }
+        if model.ranker == .ials, var parameters = model.metadata.ranker?.parameters, parameters.kind == .ials,
+           FactorModel.stride(for: parameters.factors) == model.rankerStride, !model.rankerMovieRows.isEmpty {
+            parameters.conjugateGradientSteps = Self.foldInSteps
+            let trainer = ALSTrainer(parameters: parameters)
+            let gram = trainer.gramian(Array(model.rankerMovieRows), count: model.movieCount, stride: model.rankerStride)
+            let interactions = model.metadata.ranker?.interactions ?? 0
+            foldInSolver = (trainer, gram, Float(max(interactions, 1)) / Float(max(model.customerCount, 1)))
+        } else {
+            foldInSolver = nil
+        }
+    }
+
+    /// A customer's state with the movies watched since training folded in, for
+    /// `recommend(…, folded:)`; nil when the model knows none of them. With iALS the customer's
+    /// factors are solved again with the movie factors fixed, the training history (file weights)
+    /// plus each watch at weight 1, starting from the trained factors (from zero for a customer
+    /// the model has not seen); EASE and the SVD need only the movies.
+    public func foldIn(customerId: UInt32, watched movieIds: [UInt32]) -> FoldedHistory? {
+        var movies = movieIds.compactMap { model.movieIndex(of: $0).map(UInt32.init) }
+        guard !movies.isEmpty else { return nil }
+        movies.sort()
+        movies = movies.enumerated().filter { $0.offset == 0 || movies[$0.offset - 1] != $0.element }.map(\.element)
+        guard let solver = foldInSolver else { return FoldedHistory(movies: movies) }
+        let customer = model.customerIndex(of: customerId)
+        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let empty = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+        let merged = weights.count == history.count ? Self.withWatches(history, weights, movies) : Self.withWatches(empty, UnsafeBufferPointer(start: nil, count: 0), movies)
+        // Training learns from positive weights only, and so does its solve.
+        let positive = merged.weights.indices.filter { merged.weights[$0] > 0 && Int(merged.movies[$0]) < model.movieCount }
+        let stride = model.rankerStride
+        let start = customer.map { Array(model.rankerCustomerFactors[($0 * stride)..<(($0 + 1) * stride)]) }
+        let factors = solver.trainer.foldIn(movies: positive.map { merged.movies[$0] }, weights: positive.map { merged.weights[$0] },
+                                            movieFactors: model.rankerMovieRows, gram: solver.gram, stride: stride,
+                                            customerMeanCount: solver.meanCount, startingFrom: start)
+        return FoldedHistory(movies: movies, rankerFactors: factors)
     }
 
     /// The `limit` best movies for a customer. Already rated movies are left out when
-    /// `excludeRated`. Ties go to the smaller movie id. Unknown customers get the cold-start list:
-    /// most rated in training with a ranker, highest b_i without (Surprise predicts μ + b_i).
-    public func recommend(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker) -> Recommendation {
+    /// `excludeRated`, and so are the movies of `folded` (watched since training). Ties go to
+    /// the smaller movie id. Unknown customers get the cold-start list (most rated in training
+    /// with a ranker, highest b_i without, as Surprise predicts μ + b_i) until they have watched
+    /// a movie the ranker knows: then the ranker scores their watches as their history.
+    public func recommend(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker,
+                          folded: FoldedHistory? = nil) -> Recommendation {
         let limit = min(max(limit, 0), Self.maximumLimit)
         let useRanker = ordering == .ranker && model.ranker != nil
-        guard let customer = model.customerIndex(of: customerId) else {
-            return coldStart(customerId, limit: limit, useRanker: useRanker)
+        let watched = folded?.movies ?? []
+        let customer = model.customerIndex(of: customerId)
+        if customer == nil && (watched.isEmpty || !useRanker) {
+            return coldStart(customerId, limit: limit, useRanker: useRanker, excluding: excludeRated ? watched : [])
         }
-        let rated = excludeRated ? model.ratedMovies(customer: customer) : UnsafeBufferPointer(start: nil, count: 0)
+        let trained = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        guard excludeRated else {
+            return rank(customerId, customer: customer, folded: folded, useRanker: useRanker, limit: limit,
+                        excluded: UnsafeBufferPointer(start: nil, count: 0))
+        }
+        guard !watched.isEmpty else {
+            return rank(customerId, customer: customer, folded: folded, useRanker: useRanker, limit: limit, excluded: trained)
+        }
+        return Self.union(trained, watched).withUnsafeBufferPointer { excluded in
+            rank(customerId, customer: customer, folded: folded, useRanker: useRanker, limit: limit, excluded: excluded)
+        }
+    }
+
+    private func rank(_ customerId: UInt32, customer: Int?, folded: FoldedHistory?, useRanker: Bool, limit: Int,
+                      excluded: UnsafeBufferPointer<UInt32>) -> Recommendation {
         var selector = TopNSelector(capacity: limit)
         let rankedBy: String
         switch useRanker ? model.ranker : nil {
         case .ease:
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(model.rankerStride, model.movieCount))
             defer { scores.deallocate() }
-            guard easeScores(customer: customer, into: scores) else {
+            guard easeScores(customer: customer, watched: folded?.movies ?? [], into: scores) else {
                 // A customer whose ratings carry no positive weight (all low stars): the popular list.
-                return popular(customerId, customer: customer, rated: rated, limit: limit)
+                return popular(customerId, customer: customer, rated: excluded, limit: limit)
             }
-            select(scores, rated: rated, into: &selector)
+            select(scores, rated: excluded, into: &selector)
             rankedBy = RankerKind.ease.rawValue
         case .ials:
-            guard let movies = model.rankerMovieRows.baseAddress, let own = model.rankerCustomerFactors.baseAddress else {
-                return popular(customerId, customer: customer, rated: rated, limit: limit)
+            guard let movies = model.rankerMovieRows.baseAddress else {
+                return popular(customerId, customer: customer, rated: excluded, limit: limit)
             }
-            selectByDot(own + customer * model.rankerStride, movies, stride: model.rankerStride, bias: nil, rated: rated, into: &selector)
+            if let own = folded?.rankerFactors, own.count >= model.rankerStride {
+                own.withUnsafeBufferPointer { own in
+                    selectByDot(own.baseAddress!, movies, stride: model.rankerStride, bias: nil, rated: excluded, into: &selector)
+                }
+            } else if let customer, let own = model.rankerCustomerFactors.baseAddress {
+                selectByDot(own + customer * model.rankerStride, movies, stride: model.rankerStride, bias: nil, rated: excluded, into: &selector)
+            } else {
+                return popular(customerId, customer: customer, rated: excluded, limit: limit)
+            }
             rankedBy = RankerKind.ials.rawValue
         case nil:
             // b_i + q_i·p_u: the SVD's order (μ and b_u are the same for every movie).
-            if let movies = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress {
-                selectByDot(own + customer * model.stride, movies, stride: model.stride, bias: model.movieBias, rated: rated, into: &selector)
+            if let customer, let movies = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress {
+                selectByDot(own + customer * model.stride, movies, stride: model.stride, bias: model.movieBias, rated: excluded, into: &selector)
             }
             rankedBy = Ordering.svd.rawValue
         }
         return makeRecommendation(customerId, customer: customer, coldStart: false, selector, rankedBy: rankedBy)
+    }
+
+    /// Sorted union of two ascending lists of dense indices.
+    static func union(_ first: UnsafeBufferPointer<UInt32>, _ second: [UInt32]) -> [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(first.count + second.count)
+        var i = 0
+        var j = 0
+        while i < first.count || j < second.count {
+            if j == second.count || (i < first.count && first[i] < second[j]) {
+                result.append(first[i]); i += 1
+            } else if i == first.count || second[j] < first[i] {
+                result.append(second[j]); j += 1
+            } else {
+                result.append(first[i]); i += 1; j += 1
+            }
+        }
+        return result
     }
 
     /// Recommendations for many customers, in the order given. (Scoring a batch of EASE
@@ -108,17 +196,48 @@ public struct Recommender: Sendable {
 
     // MARK: Scoring
 
-    /// Fills EASE's score of every movie; false when the customer has no positive history.
-    private func easeScores(customer: Int, into scores: UnsafeMutablePointer<Float>) -> Bool {
+    /// Fills EASE's score of every movie from the customer's training history (weights from the
+    /// file) and the movies watched since (weight 1, as a watch without a rating counts); false
+    /// when there is no positive history.
+    private func easeScores(customer: Int?, watched: [UInt32], into scores: UnsafeMutablePointer<Float>) -> Bool {
         guard let base = model.rankerMovieRows.baseAddress else { return false }
-        let history = model.ratedMovies(customer: customer)
-        guard let weights = model.ratedWeights(customer: customer), weights.contains(where: { $0 > 0 }) else { return false }
-        // Indices come from the file: a movie index out of range is skipped, never read.
-        prior.withUnsafeBufferPointer { prior in
-            RankerScoring.itemItem(rows: base, stride: model.rankerStride, movieCount: model.movieCount, prior: prior.baseAddress!,
-                                   history: history, weights: weights, into: scores)
+        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        guard weights.count == history.count else { return false }
+        func score(_ history: UnsafeBufferPointer<UInt32>, _ weights: UnsafeBufferPointer<Float>) -> Bool {
+            guard weights.contains(where: { $0 > 0 }) else { return false }
+            // Indices come from the file: a movie index out of range is skipped, never read.
+            prior.withUnsafeBufferPointer { prior in
+                RankerScoring.itemItem(rows: base, stride: model.rankerStride, movieCount: model.movieCount, prior: prior.baseAddress!,
+                                       history: history, weights: weights, into: scores)
+            }
+            return true
         }
-        return true
+        guard !watched.isEmpty else { return score(history, weights) }
+        let (movies, merged) = Self.withWatches(history, weights, watched)
+        return movies.withUnsafeBufferPointer { movies in merged.withUnsafeBufferPointer { score(movies, $0) } }
+    }
+
+    /// A training history with watched movies added at weight 1 (a watched movie rated low
+    /// before counts fully now: watching it again is the stronger evidence).
+    static func withWatches(_ history: UnsafeBufferPointer<UInt32>, _ weights: UnsafeBufferPointer<Float>,
+                            _ watched: [UInt32]) -> (movies: [UInt32], weights: [Float]) {
+        var movies: [UInt32] = []
+        var merged: [Float] = []
+        movies.reserveCapacity(history.count + watched.count)
+        merged.reserveCapacity(history.count + watched.count)
+        var i = 0
+        var j = 0
+        while i < history.count || j < watched.count {
+            if j == watched.count || (i < history.count && history[i] < watched[j]) {
+                movies.append(history[i]); merged.append(weights[i]); i += 1
+            } else if i == history.count || watched[j] < history[i] {
+                movies.append(watched[j]); merged.append(1); j += 1
+            } else {
+                movies.append(history[i]); merged.append(1); i += 1; j += 1
+            }
+        }
+        return (movies, merged)
     }
 
     /// Factor models in one pass: each movie not in `rated` is scored (bias + x·y) and offered
@@ -181,13 +300,18 @@ public struct Recommender: Sendable {
         }
     }
 
-    private func coldStart(_ customerId: UInt32, limit: Int, useRanker: Bool) -> Recommendation {
+    private func coldStart(_ customerId: UInt32, limit: Int, useRanker: Bool, excluding watched: [UInt32]) -> Recommendation {
         if useRanker {
-            return popular(customerId, customer: nil, rated: UnsafeBufferPointer(start: nil, count: 0), limit: limit)
+            return watched.withUnsafeBufferPointer { popular(customerId, customer: nil, rated: $0, limit: limit) }
         }
         var selector = TopNSelector(capacity: limit)
         let movieBias = model.movieBias
-        for movie in 0..<model.movieCount { selector.consider(movieBias[movie], movie: movie) }
+        var next = 0
+        for movie in 0..<model.movieCount {
+            while next < watched.count && Int(watched[next]) < movie { next += 1 }
+            if next < watched.count && Int(watched[next]) == movie { continue }
+            selector.consider(movieBias[movie], movie: movie)
+        }
         return makeRecommendation(customerId, customer: nil, coldStart: true, selector, rankedBy: "movie bias")
     }
 

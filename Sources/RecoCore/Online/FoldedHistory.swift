@@ -1,0 +1,14 @@
+/// A customer's state beyond the model file, for one recommendation: the movies watched since
+/// training that the model knows and, for iALS, the customer's factors re-solved with them.
+/// `Recommender.foldIn` makes it; `Recommender.recommend(…, folded:)` uses it.
+public struct FoldedHistory: Sendable, Equatable {
+    /// Dense movie indices, ascending, each once.
+    public var movies: [UInt32]
+    /// iALS only: the customer's factors with the movie factors fixed (`rankerStride` floats).
+    public var rankerFactors: [Float]?
+
+    public init(movies: [UInt32], rankerFactors: [Float]? = nil) {
+        self.movies = movies
+        self.rankerFactors = rankerFactors
+    }
+}
