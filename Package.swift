@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "RecoAPI",
             dependencies: [
-                "CommandOptions", "RecoCore",
+                "CommandOptions", "RecoCore", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -219,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "RecoAPITests",
             dependencies: [
-                "RecoAPI", "RecoCore", "StreamKit", "TestSupport",
+                "RecoAPI", "RecoCore", "RecoKafka", "StreamKit", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(

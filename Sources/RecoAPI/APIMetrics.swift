@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import RecoCore
 import Synchronization
 
 /// The service's Prometheus metrics, in a registry of its own so that tests see them too.
@@ -12,6 +13,10 @@ final class APIMetrics: Sendable {
     private let customers: Gauge
     private let movies: Gauge
     private let reloadFailures: Counter
+    private let foldIns: Counter
+    private let overlayCustomers: Gauge
+    private let overlayEvictions: Gauge
+    private let followLag: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -28,6 +33,13 @@ final class APIMetrics: Sendable {
         customers = registry.makeGauge(descriptor: descriptor("customers", "count", "Customers in the current model."))
         movies = registry.makeGauge(descriptor: descriptor("movies", "count", "Movies in the current model."))
         reloadFailures = registry.makeCounter(descriptor: descriptor("reload_failures", "total", "Model loads that failed and left the previous model serving."))
+        func online(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "reco", subsystem: "online", metricName: name, unitName: unit, helpText: help)
+        }
+        foldIns = registry.makeCounter(descriptor: online("fold_ins", "total", "Watch events folded into the overlay (rate: fold-ins per second)."))
+        overlayCustomers = registry.makeGauge(descriptor: online("overlay_customers", "count", "Customers with watches in the overlay."))
+        overlayEvictions = registry.makeGauge(descriptor: online("overlay_evictions", "total", "Customers evicted from the overlay (least recently active first)."))
+        followLag = registry.makeGauge(descriptor: online("lag", "messages", "Messages of the watch log not read yet (-1 while unknown)."))
     }
 
     /// Counts and times one request under its route template.
@@ -59,6 +71,16 @@ final class APIMetrics: Sendable {
             return slot
         }
         if let previous, previous !== gauge { registry.unregisterGauge(previous) }
+    }
+
+    func folded(_ count: Int) {
+        if count > 0 { foldIns.increment(by: Int64(count)) }
+    }
+
+    func followerUpdated(lag: Int64?, overlay: OnlineOverlay) {
+        followLag.set(to: Double(lag ?? -1))
+        overlayCustomers.set(to: Double(overlay.count))
+        overlayEvictions.set(to: Double(overlay.evictions))
     }
 
     func reloadFailed() {

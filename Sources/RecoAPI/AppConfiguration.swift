@@ -5,4 +5,8 @@ struct AppConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 4000
     var adminToken: AdminToken?
+    /// Read the watch log and fold it in (`--follow`); nil serves the model file alone.
+    var follow: WatchLogFollower.Settings?
+    /// Customers the overlay holds at most.
+    var overlayCustomers = 1_000_000
 }

@@ -3,6 +3,8 @@ import Hummingbird
 /// `/`, `/health/live` and `/health/ready`.
 struct HealthController {
     let models: ModelHolder
+    /// The watch-log reader when following: ready also waits until it has caught up.
+    var follower: WatchLogFollower?
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/") { _, _ in
@@ -23,7 +25,16 @@ struct HealthController {
                 }
                 return try JSONResponse.make(["status": "failed", "error": error], status: .serviceUnavailable)
             }
-            return try JSONResponse.make(["status": "ready", "model_version": model.version])
+            guard let follower = self.follower else {
+                return try JSONResponse.make(["status": "ready", "model_version": model.version])
+            }
+            let status = follower.status
+            let lag = status.lag.map(String.init) ?? "unknown"
+            guard status.caughtUp else {
+                return try JSONResponse.make(["status": "catching_up", "model_version": model.version, "lag": lag, "folded": String(status.folded)],
+                                             status: .serviceUnavailable)
+            }
+            return try JSONResponse.make(["status": "ready", "model_version": model.version, "lag": lag, "folded": String(status.folded)])
         }
     }
 }

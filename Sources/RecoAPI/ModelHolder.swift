@@ -13,12 +13,16 @@ final class ModelHolder: Sendable {
     private let reloading = Mutex(false)
     private let metrics: APIMetrics
     private let logger: Logger
+    /// What customers watched since the model's cutoff (filled by `WatchLogFollower`); it
+    /// outlives reloads.
+    let overlay: OnlineOverlay
 
-    init(modelPath: String, moviesPath: String?, metrics: APIMetrics, logger: Logger) {
+    init(modelPath: String, moviesPath: String?, metrics: APIMetrics, logger: Logger, overlay: OnlineOverlay = OnlineOverlay(capacity: 1_000_000)) {
         self.modelPath = modelPath
         self.moviesPath = moviesPath
         self.metrics = metrics
         self.logger = logger
+        self.overlay = overlay
     }
 
     /// The model to use for one request, or nil before the first load finished.
@@ -28,6 +32,8 @@ final class ModelHolder: Sendable {
 
     /// Installs an already loaded model (tests, and the first load).
     func install(_ model: ServingModel) {
+        // A newer model learned from the watches before its cutoff; later ones stay folded in.
+        if let cutoff = model.cutoffMilliseconds { overlay.dropWatches(before: cutoff) }
         current.withLock { $0 = model }
         lastError.withLock { $0 = nil }
         metrics.modelLoaded(model)

@@ -17,9 +17,9 @@ enum OpenAPIDocument {
           "get": {"summary": "Liveness: the process is up", "responses": {"200": {"description": "{\"status\": \"live\"}"}}}
         },
         "/health/ready": {
-          "get": {"summary": "Readiness: a model is loaded", "responses": {
-            "200": {"description": "{\"status\": \"ready\", \"model_version\": ...}"},
-            "503": {"description": "{\"status\": \"loading\"} while the first load runs; {\"status\": \"failed\", \"error\": ...} when no model could be loaded"}}}
+          "get": {"summary": "Readiness: a model is loaded and, with --follow, the replica has caught up with the watch log", "responses": {
+            "200": {"description": "{\"status\": \"ready\", \"model_version\": ...} (with --follow also lag and folded)"},
+            "503": {"description": "{\"status\": \"loading\"} while the first load runs; {\"status\": \"failed\", \"error\": ...} when no model could be loaded; {\"status\": \"catching_up\", \"lag\": ...} while the replica reads the watch log"}}}
         },
         "/suggested_movies": {
           "get": {
@@ -49,8 +49,32 @@ enum OpenAPIDocument {
               "customer_ids": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "minItems": 1, "maxItems": 1000},
               "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
               "exclude_rated": {"type": "boolean", "default": true},
-              "ranker": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"}}}}}},
+              "ranker": {"type": "string", "enum": ["ranker", "svd"], "default": "ranker"},
+              "watching": {"type": "array", "maxItems": 4000, "description": "movies being watched now, folded into those customers' lists for this answer only (the stream services send their events)", "items": {"type": "object", "required": ["customer_id", "movie_id"], "additionalProperties": false, "properties": {
+                "customer_id": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "movie_id": {"type": "integer", "minimum": 1, "maximum": 4294967295}}}}}}}}},
             "responses": {"200": {"description": "{model_version, results: [{customer_id, cold_start, ranked_by, items}]} in request order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRecommendations"}}}}, "413": {"description": "body over 256 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "malformed JSON or bad values: the field (customer_ids[2], limit, ...) and the problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+          }
+        },
+        "/v1/customers/{id}/history": {
+          "get": {
+            "summary": "What a customer watched since the model's training cutoff, newest first",
+            "description": "From the replica's overlay: the watch log read with --follow (each movie once, its latest watch; at most 500 per customer; customers evicted beyond --overlay-customers have none).",
+            "parameters": [
+              {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "description": "customer id"},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "description": "how many watches"}
+            ],
+            "responses": {"200": {"description": "{customer_id, source, watches: [{movie_id, title, year, watched_at}]}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/History"}}}}, "422": {"description": "bad id or limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+          }
+        },
+        "/v1/sessions/recommendations": {
+          "post": {
+            "summary": "Top-N movies for an anonymous session from the movies it watched",
+            "description": "The movies are folded in as the history of a customer the model has never seen; movies the model does not know are ignored (known_movies counts the others). No movie known: the cold-start list.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["movie_ids"], "additionalProperties": false, "properties": {
+              "movie_ids": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "maxItems": 1000},
+              "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+              "exclude_watched": {"type": "boolean", "default": true}}}}}},
+            "responses": {"200": {"description": "{model_version, cold_start, ranked_by, known_movies, items}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionRecommendations"}}}}, "413": {"description": "body over 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "malformed JSON or bad values: the field (movie_ids[2], limit, ...) and the problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "503": {"description": "no model loaded yet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/v1/movies/{id}/similar": {
@@ -100,6 +124,13 @@ enum OpenAPIDocument {
             "results": {"type": "array", "items": {"type": "object", "required": ["customer_id", "cold_start", "ranked_by", "items"], "properties": {
               "customer_id": {"type": "integer"}, "cold_start": {"type": "boolean"}, "ranked_by": {"type": "string"},
               "items": {"type": "array", "items": {"$ref": "#/components/schemas/RecommendedMovie"}}}}}}},
+          "SessionRecommendations": {"type": "object", "required": ["model_version", "cold_start", "ranked_by", "known_movies", "items"], "properties": {
+            "model_version": {"type": "string"}, "cold_start": {"type": "boolean"}, "ranked_by": {"type": "string"}, "known_movies": {"type": "integer", "minimum": 0},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/RecommendedMovie"}}}},
+          "History": {"type": "object", "required": ["customer_id", "source", "watches"], "properties": {
+            "customer_id": {"type": "integer"}, "source": {"type": "string"},
+            "watches": {"type": "array", "items": {"type": "object", "required": ["movie_id", "title", "year", "watched_at"], "properties": {
+              "movie_id": {"type": "integer"}, "title": {"type": ["string", "null"]}, "year": {"type": ["integer", "null"]}, "watched_at": {"type": "string"}}}}}},
           "SimilarMovies": {"type": "object", "required": ["movie_id", "title", "model_version", "items"], "properties": {
             "movie_id": {"type": "integer"}, "title": {"type": ["string", "null"]}, "model_version": {"type": "string"},
             "items": {"type": "array", "items": {"type": "object", "required": ["rank", "movie_id", "title", "year", "similarity"], "properties": {

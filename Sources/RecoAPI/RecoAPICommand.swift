@@ -3,6 +3,7 @@ import CommandOptions
 import Foundation
 import Hummingbird
 import Logging
+import StreamKit
 
 @main
 struct RecoAPICommand: AsyncParsableCommand {
@@ -14,7 +15,9 @@ struct RecoAPICommand: AsyncParsableCommand {
 
             The admin route is enabled only with a token, from --admin-token-file or the RECO_API_ADMIN_TOKEN environment variable; the token is never logged.
 
-            Routes: / , /health/live, /health/ready, /suggested_movies?Cust_Id=N, /v1/customers/{id}/recommendations, POST /v1/recommendations/batch, /v1/movies/{id}/similar, /v1/model, POST /v1/admin/reload, /metrics, /openapi.json, /docs.
+            With --follow, the replica reads the whole watch-event topic (--config, --topic) in a consumer group of its own and folds every event after the model's training cutoff into that customer's state: the watched movie is left out of their lists from then on, and the ranker scores it as part of their history (a customer unknown to the model is personalised from the first watch). Every replica reads the same log, so all converge on the same state; a restarted replica rebuilds it. /health/ready waits until the replica has caught up (--ready-lag).
+
+            Routes: / , /health/live, /health/ready, /suggested_movies?Cust_Id=N, /v1/customers/{id}/recommendations, /v1/customers/{id}/history, POST /v1/recommendations/batch, POST /v1/sessions/recommendations, /v1/movies/{id}/similar, /v1/model, POST /v1/admin/reload, /metrics, /openapi.json, /docs.
             """)
 
     @Option(help: "Model file from 'reco train'.")
@@ -32,10 +35,23 @@ struct RecoAPICommand: AsyncParsableCommand {
     @Option(help: "File holding the admin token that enables POST /v1/admin/reload (default: $RECO_API_ADMIN_TOKEN, else disabled).")
     var adminTokenFile: String?
 
+    @Flag(help: "Read the watch-event topic and fold every event after the model's cutoff into the customer's recommendations.")
+    var follow = false
+
+    @OptionGroup(title: "Watch log (with --follow)") var kafka: KafkaOptions
+
+    @Option(help: "With --follow: messages behind the end of the log at which the replica counts as caught up (ready).")
+    var readyLag: Int64 = 1_000
+
+    @Option(help: "Customers the online overlay holds at most; the least recently active one is evicted beyond.")
+    var overlayCustomers = 1_000_000
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard readyLag >= 0 else { throw ValidationError("--ready-lag must be 0 or more") }
+        guard (1...100_000_000).contains(overlayCustomers) else { throw ValidationError("--overlay-customers must be 1...100000000") }
     }
 
     func run() async throws {
@@ -51,10 +67,17 @@ struct RecoAPICommand: AsyncParsableCommand {
         } else if let text = ProcessInfo.processInfo.environment["RECO_API_ADMIN_TOKEN"] {
             token = AdminToken(text)
         }
-        let configuration = AppConfiguration(
+        var configuration = AppConfiguration(
             modelPath: model, moviesPath: movies == "none" ? nil : movies, host: host, port: port, adminToken: token)
+        configuration.overlayCustomers = overlayCustomers
+        if follow {
+            let (settings, _) = try kafka.configuration(logger: logger)
+            configuration.follow = WatchLogFollower.Settings(configuration: settings, topic: kafka.topic,
+                                                             connectTimeout: kafka.connectTimeout, readyLag: readyLag)
+        }
         logger.info("starting", metadata: ["api.model": "\(model)", "api.movies": "\(movies)", "api.address": "\(host):\(port)",
-                                           "api.admin_reload": "\(token == nil ? "disabled" : "enabled")"])
+                                           "api.admin_reload": "\(token == nil ? "disabled" : "enabled")",
+                                           "api.follow": "\(follow ? kafka.topic : "off")"])
         let app = buildApplication(configuration, logger: logger)
         try await app.runService()
     }

@@ -40,7 +40,7 @@ struct RecommendationsController {
         let excludeRated = try ParameterParsing.flag(request.uri.queryParameters["exclude_rated"], field: "exclude_rated", default: true)
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.model else { throw APIError.notReady }
-        let result = serving.recommender.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering)
+        let result = serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering, overlay: models.overlay)
         return try JSONResponse.make(CustomerResponse(customerId: id, modelVersion: serving.version, coldStart: result.coldStart,
                                                       rankedBy: result.rankedBy,
                                                       items: RecommendedMovie.list(result.items, catalog: serving.catalog)))
@@ -64,7 +64,11 @@ struct RecommendationsController {
         let limit = decoded.limit ?? 10
         let ordering = try ParameterParsing.ordering(decoded.ranker.map { Substring($0) })
         guard let serving = models.model else { throw APIError.notReady }
-        let results = serving.recommender.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering)
+        let watching = decoded.watchingByCustomer
+        let results = ids.map { id in
+            serving.recommend(customerId: id, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering,
+                              overlay: models.overlay, watchingNow: watching[id] ?? [])
+        }
         let batch = RecommendationBatch(modelVersion: serving.version,
                                         results: results.map { CustomerRecommendations($0, catalog: serving.catalog) })
         return JSONResponse.make(bytes: batch.jsonBytes())

@@ -21,6 +21,23 @@ final class ServingModel: Sendable {
     var model: RecoModel { recommender.model }
     var version: String { model.metadata.version }
 
+    /// The training cutoff (the model's creation time) in ms since the epoch: events before it
+    /// are what the model learned from, events after it are folded in. nil when unreadable.
+    var cutoffMilliseconds: Int64? {
+        ISO8601DateFormatter().date(from: model.metadata.createdAt).map { Int64($0.timeIntervalSince1970 * 1_000) }
+    }
+
+    /// A customer's list with what this replica knows beyond the model file folded in: the
+    /// watches read from the log (`overlay`) and the movies being watched now (`watchingNow`, from
+    /// the request).
+    func recommend(customerId: UInt32, limit: Int, excludeRated: Bool = true, ordering: Recommender.Ordering = .ranker,
+                   overlay: OnlineOverlay, watchingNow: [UInt32] = []) -> Recommendation {
+        var watched = overlay.watches(of: customerId).movieIds
+        for movie in watchingNow where !watched.contains(movie) { watched.append(movie) }
+        let folded = watched.isEmpty ? nil : recommender.foldIn(customerId: customerId, watched: watched)
+        return recommender.recommend(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, folded: folded)
+    }
+
     /// Maps and verifies the model file and reads the catalogue, on a thread outside Swift's
     /// cooperative pool (both are blocking file I/O).
     static func load(modelPath: String, moviesPath: String?) async throws -> ServingModel {

@@ -13,11 +13,13 @@ public final class APISource: RecommendationSource {
         self.timeout = timeout
     }
 
-    public func recommend(_ customerIds: [UInt32], limit: Int) async throws -> RecommendationBatch {
+    public func recommend(_ customerIds: [UInt32], watching: [RecommendationBatchRequest.Watching], limit: Int) async throws -> RecommendationBatch {
         var request = HTTPClientRequest(url: baseURL + "/v1/recommendations/batch")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: RecommendationBatchRequest(customerIds: customerIds.map(Int64.init), limit: limit).jsonBytes()))
+        request.body = .bytes(ByteBuffer(bytes: RecommendationBatchRequest(
+            customerIds: customerIds.map(Int64.init), limit: limit,
+            watching: watching.isEmpty ? nil : watching).jsonBytes()))
         let response = try await client.execute(request, timeout: TimeAmount(timeout))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         guard response.status.code == 200 else {

@@ -31,7 +31,12 @@ public struct WatchEventBatch: Sendable {
                                 context: BatchContext) async throws -> (modelVersion: String, byCustomer: [UInt32: CustomerRecommendations]) {
         let customers = customerIds
         guard !customers.isEmpty else { return ("", [:]) }
-        let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, limit: limit) }
+        // The batch's events go with the request: each stored list is computed after its event
+        // is folded in, whether or not the source has read it from Kafka yet.
+        // (At most what one request carries; beyond, the rest are left to the replica's log.)
+        let watching = Array(events.flatMap { $0.events.map { RecommendationBatchRequest.Watching(customerId: $0.customerId, movieId: $0.movieId) } }
+            .prefix(RecommendationBatchRequest.maximumWatching))
+        let answer = try await context.untilAvailable("recommendations") { try await source.recommend(customers, watching: watching, limit: limit) }
         return (answer.modelVersion, Dictionary(answer.results.map { ($0.customerId, $0) }, uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -67,6 +67,23 @@ struct RecommendationWriterTests {
         #expect(sink.contents.deadLetters.count == 1)
     }
 
+    /// Issue 16: the list stored for an event is computed after that event is folded in, so the
+    /// movie being watched is never recommended with it.
+    @Test func theStoredListIsComputedWithItsEventFoldedIn() async throws {
+        let model = try await SmallModel.make()
+        let sink = InMemoryRecommendationSink()
+        let writer = RecommendationWriter(sink: sink, source: ModelFileSource(recommender: model.recommender, catalog: model.catalog),
+                                          deadLetterTopic: Self.topic + ".dlq")
+        let before = model.recommender.recommend(customerId: 1_007, limit: 10).items.map(\.movieId)
+        let watching = try #require(before.first)
+        let result = try await writer.prepare([message(0, event("w", customer: 1_007, movie: watching))], context: context)
+        #expect(try await writer.write(result.pending, context: context).isEmpty)
+        let stored = try #require(sink.contents.lists.first)
+        #expect(!stored.movieIds.contains(watching))
+        let folded = model.recommender.foldIn(customerId: 1_007, watched: [watching])
+        #expect(stored.movieIds == model.recommender.recommend(customerId: 1_007, limit: 10, folded: folded).items.map(\.movieId))
+    }
+
     @Test func aDatabaseOutageIsWaitedOutNotDeadLettered() async throws {
         let model = try await SmallModel.make()
         let sink = InMemoryRecommendationSink()
@@ -102,7 +119,7 @@ final class FlakySource: RecommendationSource {
 
     var calls: Int { state.withLock { $0.calls } }
 
-    func recommend(_ customerIds: [UInt32], limit: Int) async throws -> RecommendationBatch {
+    func recommend(_ customerIds: [UInt32], watching: [RecommendationBatchRequest.Watching], limit: Int) async throws -> RecommendationBatch {
         let fail = state.withLock { state -> Bool in
             state.calls += 1
             guard state.failures > 0 else { return false }
@@ -110,7 +127,7 @@ final class FlakySource: RecommendationSource {
             return true
         }
         if fail { throw APISource.APIUnavailable(message: "down") }
-        return try await inner.recommend(customerIds, limit: limit)
+        return try await inner.recommend(customerIds, watching: watching, limit: limit)
     }
 
     func shutdown() async {}

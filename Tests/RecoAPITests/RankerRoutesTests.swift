@@ -8,26 +8,8 @@ import Testing
 
 /// Routes serving a model with a ranker: the ranker's order, the SVD's stars, `?ranker=svd`.
 @Suite struct RankerRoutesTests {
-    /// Six customers, movies 1…5, an SVD and an EASE ranker, written beside `TestModels`' catalogue.
     private func rankerModel(_ models: TestModels) throws -> String {
-        var table = RatingsTable()
-        let ratings: [(UInt32, UInt32, UInt8)] = [
-            (100, 1, 10), (100, 2, 8), (200, 1, 8), (200, 3, 10), (300, 2, 10), (300, 3, 8), (300, 4, 4),
-            (400, 1, 10), (400, 2, 10), (400, 3, 10), (500, 4, 10), (500, 5, 8), (600, 5, 10), (600, 1, 6),
-        ]
-        for (customer, movie, halfStars) in ratings { table.append(customer: customer, movie: movie, halfStars: halfStars, day: 0) }
-        let dataset = RatingsDataset(table, scale: .netflix)
-        var svd = TrainingParameters()
-        svd.factors = 2
-        svd.epochs = 5
-        var job = TrainingJob(dataset: dataset, parameters: svd)
-        var ease = RankerParameters(kind: .ease)
-        ease.l2 = 1
-        job.rankers = [ease]
-        job.rankerValidation = nil
-        let path = models.directory + "/ranker.recomodel"
-        try job.write(try job.run(), to: path)
-        return path
+        try models.writeRankerModel()
     }
 
     private func app(_ models: TestModels, path: String) async throws -> some ApplicationProtocol {

@@ -205,7 +205,7 @@ import TestSupport
                 (#"{"customer_ids":[100],"limit":null}"#, "limit", "limit: must be a whole number from 1 to 100, got null"),
                 (#"{"customer_ids":[100],"exclude_rated":null}"#, "exclude_rated", "exclude_rated: must be true or false, got null"),
                 (#"{"customer_ids":[100],"ranker":"als"}"#, "ranker", #"ranker: must be "ranker" or "svd", got the string "als""#),
-                (#"{"customer_ids":[100],"customerIds":[1]}"#, "customerIds", "customerIds: unknown field (known: customer_ids, limit, exclude_rated, ranker)"),
+                (#"{"customer_ids":[100],"customerIds":[1]}"#, "customerIds", "customerIds: unknown field (known: customer_ids, limit, exclude_rated, ranker, watching)"),
                 (#"[1,2]"#, "body", #"the body must be a JSON object {"customer_ids": [...], "limit": 10}"#),
                 (#"{"customer_ids":null}"#, "customer_ids", "customer_ids: must be an array of customer ids, got null"),
             ]
@@ -247,10 +247,11 @@ import TestSupport
         let models = try TestModels()
         let recommender = Recommender(model: try RecoModel(path: models.modelPath))
         let expected = try await ModelFileSource(recommender: recommender, catalog: try MovieCatalog.load(path: models.moviesPath))
-            .recommend([200, 7, 100], limit: 3)
+            .recommend([200, 7, 100], watching: [.init(customerId: 7, movieId: 3), .init(customerId: 7, movieId: 5)], limit: 3)
         try await app(try await models.holder()).test(.router) { client in
             try await client.execute(uri: "/v1/recommendations/batch", method: .post,
-                                     body: ByteBuffer(bytes: RecommendationBatchRequest(customerIds: [200, 7, 100], limit: 3).jsonBytes())) { response in
+                                     body: ByteBuffer(bytes: RecommendationBatchRequest(customerIds: [200, 7, 100], limit: 3,
+                                                                                        watching: [.init(customerId: 7, movieId: 3), .init(customerId: 7, movieId: 5)]).jsonBytes())) { response in
                 #expect(response.status == .ok)
                 let answer = try RecommendationBatch.decode(response.body.readableBytesView)
                 #expect(answer == expected)
@@ -313,6 +314,7 @@ import TestSupport
             ("get", "/"), ("get", "/health/live"), ("get", "/health/ready"), ("get", "/suggested_movies"),
             ("get", "/v1/customers/{id}/recommendations"), ("post", "/v1/recommendations/batch"), ("get", "/v1/movies/{id}/similar"),
             ("get", "/v1/model"), ("post", "/v1/admin/reload"), ("get", "/metrics"), ("get", "/openapi.json"), ("get", "/docs"),
+            ("get", "/v1/customers/{id}/history"), ("post", "/v1/sessions/recommendations"),
         ]
         #expect(Set(paths.keys) == Set(served.map(\.1)))
         for (method, path) in served { #expect(paths[path]?[method] != nil, "\(method) \(path)") }

@@ -48,4 +48,26 @@ final class TestModels: Sendable {
         if loaded { holder.install(try await ServingModel.load(modelPath: modelPath, moviesPath: moviesPath)) }
         return holder
     }
+
+    /// Six customers, movies 1…5, an SVD and an EASE ranker, written beside `TestModels`' catalogue.
+    func writeRankerModel() throws -> String {
+        var table = RatingsTable()
+        let ratings: [(UInt32, UInt32, UInt8)] = [
+            (100, 1, 10), (100, 2, 8), (200, 1, 8), (200, 3, 10), (300, 2, 10), (300, 3, 8), (300, 4, 4),
+            (400, 1, 10), (400, 2, 10), (400, 3, 10), (500, 4, 10), (500, 5, 8), (600, 5, 10), (600, 1, 6),
+        ]
+        for (customer, movie, halfStars) in ratings { table.append(customer: customer, movie: movie, halfStars: halfStars, day: 0) }
+        let dataset = RatingsDataset(table, scale: .netflix)
+        var svd = TrainingParameters()
+        svd.factors = 2
+        svd.epochs = 5
+        var job = TrainingJob(dataset: dataset, parameters: svd)
+        var ease = RankerParameters(kind: .ease)
+        ease.l2 = 1
+        job.rankers = [ease]
+        job.rankerValidation = nil
+        let path = directory + "/ranker.recomodel"
+        try job.write(try job.run(), to: path)
+        return path
+    }
 }

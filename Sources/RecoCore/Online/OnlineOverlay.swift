@@ -41,12 +41,20 @@ public final class OnlineOverlay: Sendable {
     /// offset); a position below the partition's applied end is a replay and changes nothing.
     @discardableResult
     public func fold(customerId: UInt32, watch: CustomerWatches.Watch, position: (partition: String, offset: Int64)? = nil) -> FoldResult {
+        fold([(customerId, watch)], position: position)
+    }
+
+    /// Folds in the watches of one message (the seed's format carries several) under its position.
+    @discardableResult
+    public func fold(_ watches: [(customerId: UInt32, watch: CustomerWatches.Watch)], position: (partition: String, offset: Int64)?) -> FoldResult {
         state.withLock { state in
             if let position {
                 if let next = state.nextOffsets[position.partition], position.offset < next { return .alreadyApplied }
                 state.nextOffsets[position.partition] = position.offset + 1
             }
-            return state.record(customerId, watch, capacity: capacity) ? .folded : .unchanged
+            var changed = false
+            for (customerId, watch) in watches where state.record(customerId, watch, capacity: capacity) { changed = true }
+            return changed ? .folded : .unchanged
         }
     }
 

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import RecoCore
+
+/// The routes of the online state: recommendations for an anonymous session, and what a
+/// customer watched since the model's cutoff.
+struct OnlineController {
+    let models: ModelHolder
+    static let maximumBodyBytes = 64 * 1024
+    /// The customer id a session is scored as: ids start at 1, so no model knows it.
+    static let sessionCustomerId: UInt32 = 0
+
+    struct SessionResponse: Codable, Equatable {
+        var modelVersion: String
+        var coldStart: Bool
+        var rankedBy: String
+        /// Movies of the session the model knows (the others cannot change the list).
+        var knownMovies: Int
+        var items: [RecommendedMovie]
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case modelVersion = "model_version"
+            case coldStart = "cold_start"
+            case rankedBy = "ranked_by"
+            case knownMovies = "known_movies"
+        }
+    }
+
+    struct HistoryResponse: Codable, Equatable {
+        struct Watch: Codable, Equatable {
+            var movieId: UInt32
+            var title: String?
+            var year: Int?
+            var watchedAt: String
+
+            enum CodingKeys: String, CodingKey {
+                case title, year
+                case movieId = "movie_id"
+                case watchedAt = "watched_at"
+            }
+        }
+
+        var customerId: UInt32
+        /// Where the watches come from: the replica's overlay (the watch log since the cutoff).
+        var source: String
+        /// Newest first.
+        var watches: [Watch]
+
+        enum CodingKeys: String, CodingKey {
+            case source, watches
+            case customerId = "customer_id"
+        }
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/v1/sessions/recommendations") { request, _ in
+            try await self.session(request)
+        }
+        router.get("/v1/customers/:id/history") { request, context in
+            try self.history(request, context)
+        }
+    }
+
+    func session(_ request: Request) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw APIError(status: .contentTooLarge, message: "request body is larger than \(Self.maximumBodyBytes) bytes", field: "body")
+        }
+        let session: SessionRequest
+        do {
+            session = try SessionRequest.parse(body.readableBytesView)
+        } catch {
+            throw APIError.invalid(error.field, error.message)
+        }
+        guard let serving = models.model else { throw APIError.notReady }
+        let recommender = serving.recommender
+        let folded = recommender.foldIn(customerId: Self.sessionCustomerId, watched: session.movieIds)
+        let result = recommender.recommend(customerId: Self.sessionCustomerId, limit: session.limit, excludeRated: session.excludeWatched, folded: folded)
+        return try JSONResponse.make(SessionResponse(modelVersion: serving.version, coldStart: result.coldStart, rankedBy: result.rankedBy,
+                                                     knownMovies: folded?.movies.count ?? 0,
+                                                     items: RecommendedMovie.list(result.items, catalog: serving.catalog)))
+    }
+
+    func history(_ request: Request, _ context: some RequestContext) throws -> Response {
+        let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
+        let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"], default: 50, maximum: OnlineOverlay.maximumWatchesPerCustomer)
+        let catalog = models.model?.catalog ?? MovieCatalog()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let watches = models.overlay.watches(of: id).watches.reversed().prefix(limit).map { watch in
+            HistoryResponse.Watch(movieId: watch.movieId, title: catalog[watch.movieId]?.title, year: catalog[watch.movieId]?.year,
+                                  watchedAt: formatter.string(from: Date(timeIntervalSince1970: Double(watch.watchedAt) / 1_000)))
+        }
+        return try JSONResponse.make(HistoryResponse(customerId: id, source: "overlay", watches: Array(watches)))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import RecoCore
+import RecoKafka
+import ServiceLifecycle
+import Synchronization
+
+/// Reads the whole watch-event topic and folds every event after the served model's training
+/// cutoff into the replica's overlay. Kafka is the replication log: each replica reads every
+/// partition in a consumer group of its own (never committing), so replicas fed the same topic
+/// hold the same overlay, and a restarted replica rebuilds it by reading from the start again.
+///
+/// Readiness: once every assigned partition is within `readyLag` messages of its end.
+final class WatchLogFollower: Service, Sendable {
+    struct Settings: Sendable {
+        var configuration: KafkaConfiguration
+        var topic: String
+        var connectTimeout: Duration
+        /// Messages behind the log's end still counted as caught up.
+        var readyLag: Int64
+    }
+
+    struct Status: Sendable, Equatable {
+        var following = false
+        var caughtUp = false
+        /// Messages behind the end of the log, summed over partitions (nil before it is known).
+        var lag: Int64?
+        var folded = 0
+        var skipped = 0
+    }
+
+    private let settings: Settings
+    private let models: ModelHolder
+    private let metrics: APIMetrics
+    private let logger: Logger
+    private let current = Mutex(Status())
+
+    init(settings: Settings, models: ModelHolder, metrics: APIMetrics, logger: Logger) {
+        self.settings = settings
+        self.models = models
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    var status: Status { current.withLock { $0 } }
+
+    func run() async throws {
+        var configuration = settings.configuration
+        // A group of its own that never commits: this replica reads every partition from the
+        // start on every start, whatever other replicas or the consumer do.
+        configuration.set("enable.auto.commit", "false")
+        configuration.set("auto.offset.reset", "earliest")
+        let groupId = "reco-api-replica-\(UUID().uuidString.lowercased())"
+        let consumer = try KafkaConsumer(configuration: configuration, groupId: groupId, topics: [settings.topic], logger: logger)
+        current.withLock { $0.following = true }
+        do {
+            try await consumer.waitForCluster(servers: configuration.bootstrapServers, timeout: settings.connectTimeout)
+            try await follow(consumer)
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+    }
+
+    private func follow(_ consumer: KafkaConsumer) async throws {
+        var lastReport = ContinuousClock.now
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let messages = try await consumer.poll(maximum: 2_000, timeout: .milliseconds(100))
+            if !messages.isEmpty { apply(messages) }
+            let assigned = consumer.assignedPartitions
+            let lags = consumer.lag()
+            let known = !assigned.isEmpty && assigned.allSatisfy { lags[$0] != nil }
+            let lag = known ? lags.values.reduce(0, +) : nil
+            let (status, becameReady) = current.withLock { status -> (Status, Bool) in
+                let was = status.caughtUp
+                status.lag = lag
+                status.caughtUp = lag.map { $0 <= settings.readyLag } ?? false
+                return (status, status.caughtUp && !was)
+            }
+            metrics.followerUpdated(lag: lag, overlay: models.overlay)
+            if becameReady {
+                logger.info("caught up with the watch log", metadata: [
+                    "follow.lag": "\(lag ?? 0)", "follow.folded": "\(status.folded)", "follow.customers": "\(models.overlay.count)"])
+            }
+            if ContinuousClock.now - lastReport >= .seconds(30) {
+                lastReport = ContinuousClock.now
+                logger.info("following the watch log", metadata: [
+                    "follow.lag": "\(lag.map(String.init) ?? "unknown")", "follow.folded": "\(status.folded)",
+                    "follow.skipped": "\(status.skipped)", "follow.customers": "\(models.overlay.count)",
+                    "follow.evictions": "\(models.overlay.evictions)"])
+            }
+        }
+    }
+
+    /// Folds a batch in. Messages that are not events, and events before the model's cutoff
+    /// (it learned from them), only move the applied position on.
+    private func apply(_ messages: [KafkaConsumedMessage]) {
+        let cutoff = models.model?.cutoffMilliseconds ?? .min
+        var folded = 0
+        var skipped = 0
+        for message in messages {
+            let partition = "\(message.topic)/\(message.partition)"
+            guard let events = try? WatchEventDecoder.decode(message.value) else {
+                models.overlay.skip(partition: partition, offset: message.offset)
+                skipped += 1
+                continue
+            }
+            let watches = events.compactMap { event -> (customerId: UInt32, watch: CustomerWatches.Watch)? in
+                let time = RFC3339.microsecondsSinceEpoch(event.watchedAt).map { $0 / 1_000 } ?? message.timestampMilliseconds ?? 0
+                guard time >= cutoff else { return nil }
+                return (event.customerId, CustomerWatches.Watch(movieId: event.movieId, watchedAt: time))
+            }
+            if watches.isEmpty {
+                models.overlay.skip(partition: partition, offset: message.offset)
+                skipped += 1
+            } else if models.overlay.fold(watches, position: (partition, message.offset)) == .folded {
+                folded += watches.count
+            }
+        }
+        metrics.folded(folded)
+        current.withLock {
+            $0.folded += folded
+            $0.skipped += skipped
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RecoCore
+@testable import RecoAPI
+import RecoKafka
+import ServiceLifecycle
+import Testing
+import TestSupport
+
+/// Kafka as the replication log (issue 16): replicas that read the same topic converge on the
+/// same state and serve the same lists; a restarted replica rebuilds it; a replay folds in once;
+/// readiness waits until a replica has caught up.
+@Suite(.serialized) struct ReplicaFollowTests {
+    private let logger = quietLogger("replica-test")
+
+    private struct Replica {
+        var holder: ModelHolder
+        var follower: WatchLogFollower
+        var group: ServiceGroup
+        var task: Task<Void, any Error>
+
+        func stop() async throws {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+    }
+
+    private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger) async throws -> Replica {
+        let holder = ModelHolder(modelPath: path, moviesPath: models.moviesPath, metrics: APIMetrics(), logger: logger)
+        holder.install(try await ServingModel.load(modelPath: path, moviesPath: models.moviesPath))
+        let follower = WatchLogFollower(settings: .init(configuration: kafka, topic: topic, connectTimeout: .seconds(10), readyLag: 0),
+                                        models: holder, metrics: APIMetrics(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: follower)], logger: logger))
+        let task = Task { try await group.run() }
+        return Replica(holder: holder, follower: follower, group: group, task: task)
+    }
+
+    private func waitUntilCaughtUp(_ replica: Replica, folded: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let status = replica.follower.status
+            if status.caughtUp && status.folded >= folded { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("replica did not catch up: \(replica.follower.status)")
+    }
+
+    private func lists(_ replica: Replica, customers: [UInt32]) -> [[UInt32]] {
+        let serving = replica.holder.model!
+        return customers.map { serving.recommend(customerId: $0, limit: 3, overlay: replica.holder.overlay).items.map(\.movieId) }
+    }
+
+    @Test func replicasOfOneTopicConvergeAndARestartedOneRebuildsTheSameState() async throws {
+        let models = try TestModels()
+        let path = try models.writeRankerModel()
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        defer { withExtendedLifetime(cluster) {} }
+        let topic = "follow-\(UUID().uuidString.prefix(8))"
+        try cluster.createTopic(topic, partitions: 3)
+        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let later = Date().addingTimeInterval(5)
+        // Customers 100…600 are in the model, 900 and 901 are not; an event from before the
+        // model's cutoff (it learned from it) and a message that is no event are skipped.
+        let events: [(UInt32, UInt32, Date)] = [(100, 3, later), (200, 2, later), (900, 4, later), (300, 5, later),
+                                                 (901, 1, later), (900, 5, later.addingTimeInterval(1)), (600, 2, Date(timeIntervalSince1970: 1_000_000))]
+        for (customer, movie, time) in events {
+            let event = WatchEvent(customerId: customer, movieId: movie, title: nil, year: nil, watchedAt: WatchEvent.timestamp(time), source: "test")
+            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+        }
+        try await producer.send(KafkaOutgoingMessage(topic: topic, key: Array("100".utf8), value: Array("not an event".utf8)))
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+
+        let first = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
+        let second = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
+        try await waitUntilCaughtUp(first, folded: 6)
+        try await waitUntilCaughtUp(second, folded: 6)
+        let customers: [UInt32] = [100, 200, 300, 600, 900, 901, 902]
+        #expect(first.holder.overlay.watches(of: 900).movieIds == [4, 5])
+        #expect(first.holder.overlay.watches(of: 600).isEmpty)
+        #expect(first.follower.status.folded == 6)
+        #expect(first.follower.status.skipped == 2)
+        for customer in customers {
+            #expect(first.holder.overlay.watches(of: customer) == second.holder.overlay.watches(of: customer), "customer \(customer)")
+        }
+        let served = lists(first, customers: customers)
+        #expect(served == lists(second, customers: customers))
+        #expect(!served[0].contains(3))
+        #expect(!served[4].contains(4) && !served[4].contains(5))
+        let newcomer = first.holder.model!.recommend(customerId: 900, limit: 3, overlay: first.holder.overlay)
+        #expect(!newcomer.coldStart)
+
+        // New events reach both replicas; a restarted replica reads everything again.
+        let event = WatchEvent(customerId: 902, movieId: 1, title: nil, year: nil, watchedAt: WatchEvent.timestamp(later), source: "test")
+        try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+        try await waitUntilCaughtUp(first, folded: 7)
+        try await waitUntilCaughtUp(second, folded: 7)
+        #expect(second.holder.overlay.watches(of: 902).movieIds == [1])
+        try await second.stop()
+        let restarted = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
+        try await waitUntilCaughtUp(restarted, folded: 7)
+        for customer in customers {
+            #expect(restarted.holder.overlay.watches(of: customer) == first.holder.overlay.watches(of: customer), "customer \(customer)")
+        }
+        #expect(lists(restarted, customers: customers) == lists(first, customers: customers))
+        #expect(restarted.holder.overlay.nextOffsets == first.holder.overlay.nextOffsets)
+        try await first.stop()
+        try await restarted.stop()
+    }
+
+    @Test func readinessWaitsUntilTheReplicaHasCaughtUp() async throws {
+        let models = try TestModels()
+        let path = try models.writeRankerModel()
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        defer { withExtendedLifetime(cluster) {} }
+        let topic = "ready-\(UUID().uuidString.prefix(8))"
+        try cluster.createTopic(topic, partitions: 2)
+        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let later = WatchEvent.timestamp(Date().addingTimeInterval(5))
+        for customer in UInt32(1_000)..<UInt32(3_000) {
+            let event = WatchEvent(customerId: customer, movieId: 1 + customer % 5, title: nil, year: nil, watchedAt: later, source: "test")
+            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+        }
+        #expect(await producer.flush(timeout: .seconds(10)) == 0)
+        let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
+        let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil, follower: replica.follower))
+        try await app.test(.router) { client in
+            // Joining its group alone takes longer than this first request.
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("catching_up"))
+            }
+            try await waitUntilCaughtUp(replica, folded: 2_000)
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"lag\":\"0\""), "\(String(buffer: response.body))")
+            }
+        }
+        #expect(replica.follower.status.lag == 0)
+        #expect(replica.holder.overlay.count == 2_000)
+        try await replica.stop()
+    }
+}
