@@ -10,6 +10,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             --ranking: one split (--holdout FILE, --holdout-fraction F, or --time-split; default a random 20%), then most popular, the SVD's predicted-rating order and each ranker are trained on the training part and ranked for every evaluated customer. Protocol: relevant = held-out ratings with ≥ --relevant-threshold stars of movies training knows; evaluated customers have ≥ 1 relevant item and ≥ 1 training rating; candidates = movies in training minus the customer's training movies; ties go to the smaller movie id. Reports precision, recall, NDCG, MAP and hit rate at --k, catalogue coverage and concentration (share of slots held by the 10 most recommended movies), with fit seconds.
 
+            --prequential: trains on the ratings before a time cutoff (--training-fraction of them), then replays the rest in time order as watch events: for each event, is its movie in the customer's current top-k (hit rate and NDCG@k), then the event is folded in. Compares fold-in (what reco-api replicas serve with --follow), the frozen model and most popular, for each --ranker.
+
             Without --ranking: shuffles the ratings with --seed, cuts them into --folds folds, trains on all but one and tests on it, for each fold in turn. Prints per-fold and mean RMSE, MAE, fit and test time.
             """)
 
@@ -25,6 +27,12 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var split: RankingSplitOptions
     @OptionGroup var rankers: RankerOptions
 
+    @Flag(help: "Replay the ratings after a time cutoff as events and measure fold-in against the frozen model and most popular.")
+    var prequential = false
+
+    @Option(help: "With --prequential: share of the ratings (by date) before the cutoff, used for training.")
+    var trainingFraction = 0.8
+
     @Flag(help: "With --ranking: leave the SVD out (it is the slowest to fit).")
     var noSvd = false
 
@@ -35,6 +43,8 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard (2...100).contains(folds) else { throw ValidationError("--folds must be 2...100") }
+        guard trainingFraction > 0, trainingFraction < 1 else { throw ValidationError("--training-fraction must be between 0 and 1") }
+        guard !(ranking && prequential) else { throw ValidationError("--ranking and --prequential are different evaluations: choose one") }
     }
 
     func run() throws {
@@ -42,6 +52,10 @@ struct EvaluateCommand: ParsableCommand {
         let dataset = try data.load()
         if ranking {
             try runRanking(dataset, logger: logger)
+            return
+        }
+        if prequential {
+            try runPrequential(dataset, logger: logger)
             return
         }
         let validation = CrossValidation(folds: folds, seed: training.seed)
@@ -86,6 +100,44 @@ extension EvaluateCommand {
             let report = RankingReport(split: parts.summary, trainingRatings: parts.training.count, heldOutRatings: parts.test.count,
                                        k: split.k, relevantThreshold: split.relevantThreshold, rows: rows)
             try AtomicFile.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", to: json)
+        }
+    }
+}
+
+extension EvaluateCommand {
+    func runPrequential(_ dataset: RatingsDataset, logger: Logger) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reco-prequential-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var results: [PrequentialEvaluation.Result] = []
+        for kind in rankers.kinds {
+            var evaluation = PrequentialEvaluation(svd: training.parameters, ranker: rankers.parameters(kind, seed: training.seed, threads: training.threads))
+            evaluation.trainingFraction = trainingFraction
+            evaluation.k = split.k
+            let result = try evaluation.run(dataset, modelPath: directory + "/\(kind.rawValue).recomodel") { stage in
+                switch stage {
+                case .training(let ratings, let day):
+                    Console.line("\(kind.title): training on \(Decimals.grouped(ratings)) ratings before day \(day) …")
+                case .replaying(let done, let total):
+                    if done == total || done % 10_000 == 0 { Console.line("\(kind.title): replayed \(Decimals.grouped(done)) of \(Decimals.grouped(total)) events") }
+                }
+            }
+            results.append(result)
+            Console.line("\(kind.title): \(Decimals.grouped(result.events)) events after the cutoff (\(Decimals.grouped(result.newCustomerEvents)) from customers training did not have); k = \(result.k); fold-in + top-\(result.k) \(Decimals.format(result.foldInMicroseconds, places: 1)) µs per event")
+            var lines = ["| recommender | hit rate@\(result.k) | NDCG@\(result.k) | vs frozen |", "|---|---:|---:|---:|"]
+            let frozen = result.rows[1].hitRate
+            for row in result.rows {
+                lines.append("| \(row.recommender) | \(Decimals.format(row.hitRate, places: 4)) | \(Decimals.format(row.ndcg, places: 4)) | \(frozen > 0 ? Decimals.format(row.hitRate / frozen, places: 2) + "×" : "–") |")
+            }
+            print(lines.joined(separator: "\n"))
+            logger.info("prequential", metadata: ["evaluate.ranker": "\(kind.rawValue)", "evaluate.events": "\(result.events)",
+                                                  "evaluate.fold_in_hit_rate": "\(Decimals.format(result.rows[0].hitRate, places: 4))",
+                                                  "evaluate.frozen_hit_rate": "\(Decimals.format(frozen, places: 4))"])
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(String(decoding: try encoder.encode(results), as: UTF8.self) + "\n", to: json)
         }
     }
 }
