@@ -8,7 +8,7 @@ import Foundation
 /// The parsers that may be fuzzed, by name.
 enum FuzzTarget: String, CaseIterable {
     case json, watchEvent = "watch-event", feed, netflixRatings = "netflix-ratings", delimitedRatings = "delimited-ratings"
-    case movieTitles = "movie-titles", properties, model, batchRequest = "batch-request", batchAnswer = "batch-answer", dag
+    case movieTitles = "movie-titles", properties, model, batchRequest = "batch-request", batchAnswer = "batch-answer", dag, sessionRequest = "session-request"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["RECO_FUZZ_TARGET"] ?? ""
@@ -56,6 +56,7 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .batchRequest: _ = try? RecommendationBatchRequest.parse(bytes)
         case .batchAnswer: _ = try? RecommendationBatch.decode(bytes)
+        case .sessionRequest: _ = try? SessionRequest.parse(bytes)
         case .dag: _ = try? DagParser(environment: ["HOME": "/root"]).parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         }
     }
