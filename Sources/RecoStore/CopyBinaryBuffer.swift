@@ -22,8 +22,8 @@ struct CopyBinaryBuffer {
         append(fields)
     }
 
-    mutating func text(_ value: String) {
-        var value = value
+    mutating func text(_ value: String?) {
+        guard var value else { return append(Int32(-1)) }
         value.withUTF8 { utf8 in
             append(Int32(utf8.count))
             bytes.append(contentsOf: utf8)

@@ -1,6 +1,7 @@
-/// One row of `recommendation_lists`: the ranked list written for one watch event, keyed by its
-/// Kafka position and its index within the message (the seed's messages may carry several events).
-/// Titles are not repeated here: they live once in `movies`.
+/// One row of `recommendation_lists`: one watch event (customer, movie, time, source; the
+/// `watch_events` view reads them back as the watch history) and the ranked list written for it,
+/// keyed by its Kafka position and its index within the message (the seed's messages may carry
+/// several events). Titles are not repeated here: they live once in `movies`.
 public struct RecommendationList: Sendable, Equatable {
     public var topic: String
     public var partition: Int32
@@ -17,9 +18,11 @@ public struct RecommendationList: Sendable, Equatable {
     public var scores: [Double]
     public var modelVersion: String
     public var coldStart: Bool
+    /// Where the watch came from (the event's `source`; nil for the seed's format).
+    public var source: String?
 
     public init(topic: String, partition: Int32, offset: Int64, eventIndex: Int, eventId: String, customerId: UInt32, watchedMovieId: UInt32,
-                watchedAt: String, movieIds: [UInt32], scores: [Double], modelVersion: String, coldStart: Bool) {
+                watchedAt: String, movieIds: [UInt32], scores: [Double], modelVersion: String, coldStart: Bool, source: String? = nil) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -32,5 +35,6 @@ public struct RecommendationList: Sendable, Equatable {
         self.scores = scores
         self.modelVersion = modelVersion
         self.coldStart = coldStart
+        self.source = source
     }
 }

@@ -22,7 +22,7 @@ public final class RecommendationStore: RecommendationSink {
         try await worker.runRetrying(until: .now + timeout) { (connection) throws(DatabaseError) in try StoreSchema.migrate(connection) }
     }
 
-    static let columns = "topic, kafka_partition, incarnation, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start"
+    static let columns = "topic, kafka_partition, incarnation, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start, source"
 
     /// Idempotence without `ON CONFLICT` on every row (which doubles the insert cost): a
     /// partition's progress row holds the offset below which every event's list is stored. The
@@ -185,7 +185,7 @@ public final class RecommendationStore: RecommendationSink {
         var binary = CopyBinaryBuffer(reservingCapacity: lists.count * 400)
         for (list, incarnation) in lists {
             guard let watchedAt = RFC3339.microsecondsSinceEpoch(list.watchedAt) else { return (copyText(lists), "") }
-            binary.row(fields: 13)
+            binary.row(fields: 14)
             binary.text(list.topic)
             binary.int4(list.partition)
             binary.int4(Int32(clamping: incarnation))
@@ -199,6 +199,7 @@ public final class RecommendationStore: RecommendationSink {
             binary.float8Array(list.scores)
             binary.text(list.modelVersion)
             binary.boolean(list.coldStart)
+            binary.text(list.source)
         }
         return (binary.finished(), " (FORMAT binary)")
     }
@@ -219,6 +220,7 @@ public final class RecommendationStore: RecommendationSink {
             buffer.doubleArray(list.scores)
             buffer.text(list.modelVersion)
             buffer.boolean(list.coldStart)
+            buffer.text(list.source)
             buffer.endRow()
         }
         return buffer.bytes

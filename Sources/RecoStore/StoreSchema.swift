@@ -133,6 +133,19 @@ enum StoreSchema {
             "ALTER TABLE dead_letters DROP CONSTRAINT dead_letters_pkey",
             "ALTER TABLE dead_letters ADD PRIMARY KEY (topic, kafka_partition, incarnation, kafka_offset)",
         ]),
+        // The watch history is the event half of each list's row, written in the same COPY and
+        // transaction (idempotent with it): a view costs the stream nothing, where a second
+        // table would be a second COPY and index per event.
+        Migration(version: 4, name: "watch history: the source of each event, and the watch_events view", statements: [
+            "ALTER TABLE recommendation_lists ADD COLUMN source text",
+            """
+            CREATE VIEW watch_events AS
+            SELECT topic, kafka_partition, incarnation, kafka_offset, event_index, event_id, customer_id, watched_movie_id AS movie_id,
+                   watched_at, source, inserted_at
+            FROM recommendation_lists
+            """,
+            "COMMENT ON VIEW watch_events IS 'The watch history: one row per watch event the consumer stored (its Kafka position and event index, event id, customer, movie, time, source)'",
+        ]),
     ]
 
     static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }

@@ -69,7 +69,7 @@ final class RecommendationWriter: BatchHandler {
                 pending.lists.append(RecommendationList(
                     topic: message.topic, partition: message.partition, offset: message.offset, eventIndex: eventIndex, eventId: event.eventId,
                     customerId: event.customerId, watchedMovieId: event.movieId, watchedAt: event.watchedAt, movieIds: top.items.map(\.movieId),
-                    scores: top.items.map(\.score), modelVersion: version, coldStart: top.coldStart))
+                    scores: top.items.map(\.score), modelVersion: version, coldStart: top.coldStart, source: event.source))
                 for item in top.items { movies[item.movieId] = MovieRow(movieId: item.movieId, title: item.title, year: item.year) }
             }
             if let timestamp = message.timestampMilliseconds { pending.timestampsMilliseconds.append(timestamp) }

@@ -129,7 +129,7 @@ import TestSupport
             """)
         let store = try store(searchPath: schema)
         // Version 1's tables are there already (created before versions were recorded): it is only recorded.
-        #expect(try await store.migrate() == [1, 2, 3])
+        #expect(try await store.migrate() == [1, 2, 3, 4])
         let lists = try await store.rows(
             "SELECT kafka_offset, event_index, customer_id, movie_ids::text AS m, scores::text AS s, cold_start FROM recommendation_lists ORDER BY kafka_offset, event_index",
             columns: ["kafka_offset", "event_index", "customer_id", "m", "s", "cold_start"])
@@ -140,7 +140,39 @@ import TestSupport
         let view = try await store.rows(#"SELECT count(*) AS n FROM top_movies"#, columns: ["n"])
         #expect(view.first?["n"] == .some("4"))
         let versions = try await store.rows("SELECT version FROM schema_migrations ORDER BY version", columns: ["version"])
-        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3"])
+        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3", "4"])
+        // Rows from before the watch history knew sources read back with none.
+        let watches = try await store.rows("SELECT kafka_offset, event_index, customer_id, movie_id, source FROM watch_events ORDER BY kafka_offset, event_index",
+                                           columns: ["kafka_offset", "event_index", "customer_id", "movie_id", "source"])
+        #expect(watches.map { "\($0["kafka_offset"]!!)/\($0["event_index"]!!) \($0["customer_id"]!!)" } == ["5/0 42", "6/0 43", "6/1 44"])
+        #expect(watches.allSatisfy { $0["source"] == .some(nil) })
+    }
+
+    /// Issue 16 item 1: every stored event is in the watch history (`watch_events`) with its Kafka
+    /// position, event id, customer, movie, time and source, written with its list in one
+    /// transaction and once however often the batch is replayed.
+    @Test(.enabled(if: enabled))
+    func everyStoredEventIsInTheWatchHistoryOnce() async throws {
+        let store = try store()
+        try await store.migrate()
+        let topic = "history-\(UUID().uuidString)"
+        var first = list(topic, offset: 3)
+        first.source = "simulator"
+        var second = list(topic, offset: 4, eventIndex: 1)
+        second.watchedMovieId = 9_200
+        second.source = "feed:http://host/feed"
+        let seedFormat = list(topic, offset: 5)
+        for _ in 0..<2 { _ = try await store.write([first, second, seedFormat], movies: [], retryUntil: .now + .seconds(10)) }
+        let rows = try await store.rows(
+            """
+            SELECT kafka_partition, kafka_offset, event_index, event_id, customer_id, movie_id, source,
+                   to_char(watched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t
+            FROM watch_events WHERE topic = $1 ORDER BY kafka_offset, event_index
+            """, [topic], columns: ["kafka_partition", "kafka_offset", "event_index", "event_id", "customer_id", "movie_id", "source", "t"])
+        #expect(rows.map { "\($0["kafka_partition"]!!):\($0["kafka_offset"]!!)/\($0["event_index"]!!) \($0["event_id"]!!) \($0["customer_id"]!!) \($0["movie_id"]!!)" }
+            == ["2:3/0 e3-0 785314 9100", "2:4/1 e4-1 785314 9200", "2:5/0 e5-0 785314 9100"])
+        #expect(rows.map { $0["source"] ?? nil } == ["simulator", "feed:http://host/feed", nil])
+        #expect(rows.allSatisfy { $0["t"] == .some("2026-11-25T18:00:00.123") })
     }
 
     /// Issue 15 item 1: after a broker restart (a new cluster) or a recreated topic, offsets start
