@@ -10,7 +10,9 @@ import Synchronization
 /// partition in a consumer group of its own (never committing), so replicas fed the same topic
 /// hold the same overlay, and a restarted replica rebuilds it by reading from the start again.
 ///
-/// Readiness: once every assigned partition is within `readyLag` messages of its end.
+/// Readiness: first, every partition read up to the end its leader reported when it was
+/// assigned (the lag cached from fetches is unknown, and reads as 0, before the first fetch);
+/// from then on, within `readyLag` messages of the end.
 final class WatchLogFollower: Service, Sendable {
     struct Settings: Sendable {
         var configuration: KafkaConfiguration
@@ -65,17 +67,37 @@ final class WatchLogFollower: Service, Sendable {
 
     private func follow(_ consumer: KafkaConsumer) async throws {
         var lastReport = ContinuousClock.now
+        var assigned: Set<KafkaTopicPartition> = []
+        // The log's end per partition when it was assigned; nil once every one was reached.
+        var startingEnds: [KafkaTopicPartition: ClosedRange<Int64>]? = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let messages = try await consumer.poll(maximum: 2_000, timeout: .milliseconds(100))
             if !messages.isEmpty { apply(messages) }
-            let assigned = consumer.assignedPartitions
-            let lags = consumer.lag()
-            let known = !assigned.isEmpty && assigned.allSatisfy { lags[$0] != nil }
-            let lag = known ? lags.values.reduce(0, +) : nil
+            let partitions = consumer.assignedPartitions
+            if partitions != assigned {
+                assigned = partitions
+                let ranges = await consumer.logRanges(of: partitions, timeout: .seconds(5))
+                if startingEnds != nil { startingEnds = ranges }
+            }
+            let lag: Int64?
+            if let ends = startingEnds {
+                // Still reading the log as it was at the start.
+                let applied = models.overlay.nextOffsets
+                let remaining = assigned.map { partition -> Int64? in
+                    guard let range = ends[partition] else { return nil }
+                    let next = applied["\(partition.topic)/\(partition.partition)"] ?? range.lowerBound
+                    return max(0, range.upperBound - max(next, range.lowerBound))
+                }
+                lag = assigned.isEmpty || remaining.contains(nil) ? nil : remaining.reduce(0) { $0 + $1! }
+                if lag == 0 { startingEnds = nil }
+            } else {
+                let lags = consumer.lag()
+                lag = !assigned.isEmpty && assigned.allSatisfy({ lags[$0] != nil }) ? lags.values.reduce(0, +) : nil
+            }
             let (status, becameReady) = current.withLock { status -> (Status, Bool) in
                 let was = status.caughtUp
                 status.lag = lag
-                status.caughtUp = lag.map { $0 <= settings.readyLag } ?? false
+                status.caughtUp = startingEnds == nil && (lag.map { $0 <= settings.readyLag } ?? false)
                 return (status, status.caughtUp && !was)
             }
             metrics.followerUpdated(lag: lag, overlay: models.overlay)

@@ -101,6 +101,13 @@ public final class KafkaConsumer: Sendable {
         handle.lag(assignment.current)
     }
 
+    /// Each partition's first and next offset, asked of the brokers now (not the values cached
+    /// from fetches, which are unknown before the first one). Partitions that did not answer
+    /// within `timeout` are absent.
+    public func logRanges(of partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: ClosedRange<Int64>] {
+        await handle.queryLogRanges(partitions, timeout: timeout)
+    }
+
     /// Commits stored offsets, leaves the group and releases the client. Idempotent.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }

@@ -104,6 +104,23 @@ extension RdKafkaHandle {
         return result
     }
 
+    /// Each partition's first and next offsets asked of its leader now (up to `timeout` each);
+    /// partitions that did not answer are absent.
+    func queryLogRanges(_ partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: ClosedRange<Int64>] {
+        let milliseconds = Self.milliseconds(timeout)
+        return await blocking { client in
+            var result: [KafkaTopicPartition: ClosedRange<Int64>] = [:]
+            for partition in partitions {
+                var low: Int64 = 0
+                var high: Int64 = 0
+                guard rd_kafka_query_watermark_offsets(client, partition.topic, partition.partition, &low, &high, milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                      low >= 0, high >= low else { continue }
+                result[partition] = low...high
+            }
+            return result
+        }
+    }
+
     /// The end of each partition's log (high watermark) as last seen in a fetch; absent when unknown.
     func highWatermarks(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
         var result: [KafkaTopicPartition: Int64] = [:]

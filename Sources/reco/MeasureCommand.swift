@@ -6,7 +6,7 @@ import RecoCore
 struct MeasureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure",
-        abstract: "Measure how fast a model file opens and scores (used by scripts/bench; prints JSON).")
+        abstract: "Measure how fast a model file opens, scores and folds in a watch (used by scripts/bench; prints JSON).")
 
     @Option(help: "Model file.")
     var model = "model/svd.recomodel"
@@ -51,7 +51,23 @@ struct MeasureCommand: ParsableCommand {
             let movie = opened.movieIds[random.next(below: opened.movieCount)]
             similar.append(try time { checksum += try recommender.similarMovies(to: movie, limit: 10).first?.score ?? 0 })
         }
+        // Fold-in, as a replica does per watch event: a known customer watches 1–5 movies since
+        // training (iALS solves the customer's factors again; EASE only merges the movies).
+        var foldIns: [Double] = []
+        var foldInAndTopTen: [Double] = []
+        for _ in 0..<samples {
+            let id = ids[random.next(below: ids.count)]
+            let watched = (0...random.next(below: 5)).map { _ in opened.movieIds[random.next(below: opened.movieCount)] }
+            var folded: FoldedHistory?
+            foldIns.append(time { folded = recommender.foldIn(customerId: id, watched: watched) })
+            foldInAndTopTen.append(time {
+                checksum += recommender.recommend(customerId: id, limit: 10, folded: recommender.foldIn(customerId: id, watched: watched)).items.first?.score ?? 0
+            })
+            checksum += folded?.rankerFactors?.first ?? 0
+        }
         let result: [String: Double] = [
+            "fold_in_mean_ms": foldIns.reduce(0, +) / Double(max(foldIns.count, 1)) * 1000, "fold_in_p99_ms": percentile(foldIns, 0.99) * 1000,
+            "fold_in_top10_p50_ms": median(foldInAndTopTen) * 1000,
             "customers": Double(opened.customerCount), "movies": Double(opened.movieCount), "factors": Double(opened.factors),
             "file_mb": Double(opened.fileSize) / 1_048_576,
             "open_structure_ms": median(structureOpens) * 1000, "open_full_ms": median(fullOpens) * 1000,

@@ -35,6 +35,9 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "Encoding of title files: utf8, latin1 or auto (default: auto for Netflix, utf8 for CSVs, latin1 for u.item).")
     var titlesEncoding: TextEncoding?
 
+    @Option(help: "Watch history CSV (header with customer_id and movie_id, e.g. exported from PostgreSQL's watch_events view); repeatable. Written beside the ratings for 'reco train': the ranker learns from watches at weight 1, the SVD from ratings only.")
+    var watches: [String] = []
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -49,6 +52,9 @@ struct PrepareCommand: ParsableCommand {
             inputs: inputs, outputDirectory: output,
             trimmer: noTrim ? nil : Trimmer(moviePercentile: moviePercentile, customerPercentile: customerPercentile),
             badLines: skipBadLines ? .skip : .fail, titlesEncoding: titlesEncoding)
+        // Watch histories are read first: a bad one stops before anything is written.
+        var all: [WatchHistoryReader.Watch] = []
+        for path in watches { all += try WatchHistoryReader(path: path).read() }
         let progress = TerminalProgress(label: "prepare", disabled: global.noProgress)
         let report: PreparationReport
         do {
@@ -61,6 +67,12 @@ struct PrepareCommand: ParsableCommand {
         }
         progress.finish()
         print(PreparationSummaryText(report: report).text)
+        if !watches.isEmpty {
+            let target = (output as NSString).appendingPathComponent(WatchHistoryReader.preparedFile)
+            try WatchHistoryReader.write(all, to: target)
+            Console.line("watches: \(Decimals.grouped(all.count)) from \(watches.count) watch history file(s) → \(target)")
+            logger.info("watches prepared", metadata: ["prepare.watches": "\(all.count)", "prepare.watches_file": "\(target)"])
+        }
         logger.info("prepare done", metadata: [
             "prepare.ratings_read": "\(report.read.ratings)", "prepare.ratings_kept": "\(report.kept.ratings)",
             "prepare.skipped_lines": "\(report.skippedLines)", "prepare.seconds": "\(Decimals.format(report.seconds, places: 2))",

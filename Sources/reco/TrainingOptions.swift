@@ -84,4 +84,11 @@ struct DataOptions: ParsableArguments {
     func load() throws -> RatingsDataset {
         try RatingsStore.load(path: ratingsPath)
     }
+
+    /// The watches `reco prepare --watches` wrote beside the ratings (none when absent).
+    func loadWatches() throws -> [WatchHistoryReader.Watch] {
+        let path = ((ratingsPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(WatchHistoryReader.preparedFile)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try WatchHistoryReader(path: path).read()
+    }
 }

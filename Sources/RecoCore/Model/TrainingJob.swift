@@ -39,6 +39,10 @@ public struct TrainingJob: Sendable {
     public var rankers: [RankerParameters] = []
     /// How the validation split is carved from training; nil fits the first candidate unvalidated.
     public var rankerValidation: RankingSplit? = .fraction(0.2, seed: 0)
+    /// Watches without a rating (the `watch_events` history): implicit feedback for the ranker,
+    /// at weight 1, beside the ratings; the SVD learns from ratings only. (The validation that
+    /// chooses the ranker uses the ratings alone.)
+    public var watches: [WatchHistoryReader.Watch] = []
 
     public init(dataset: RatingsDataset, parameters: TrainingParameters, holdout: Holdout = .none, dataFingerprint: String? = nil) {
         self.dataset = dataset
@@ -100,12 +104,26 @@ public struct TrainingJob: Sendable {
             chosenBy = "\(selection.metric.rawValue)@\(selection.k) on a validation split (\(split.summary)) of the training ratings"
         }
         chosen.threads = parameters.threads
-        let matrix = InteractionMatrix(training, weighting: chosen.weighting)
+        let matrix = InteractionMatrix(training, weighting: chosen.weighting, watches: denseWatches)
         let ranker = try TrainedRanker.train(matrix, parameters: chosen)
         progress(.fitted(ranker))
         let metadata = RankerMetadata(parameters: chosen, trainingSeconds: ranker.seconds, interactions: matrix.count,
                                       chosenBy: chosenBy, validation: validation, candidates: trials)
         return (ranker, metadata)
+    }
+
+    /// `watches` on the data set's dense indices; watches of customers or movies it does not
+    /// have are left out (fold-in serves them).
+    public var denseWatches: [(customer: UInt32, movie: UInt32)] {
+        dataset.customerIds.withUnsafeBufferPointer { customers in
+            dataset.movieIds.withUnsafeBufferPointer { movies in
+                watches.compactMap { watch in
+                    guard let customer = SortedIds.index(of: watch.customerId, in: customers),
+                          let movie = SortedIds.index(of: watch.movieId, in: movies) else { return nil }
+                    return (UInt32(customer), UInt32(movie))
+                }
+            }
+        }
     }
 
     /// Writes the trained model, its ids and metadata to `path` (atomically) and returns the metadata.
@@ -120,7 +138,7 @@ public struct TrainingJob: Sendable {
             trainingSeconds: outcome.seconds, epochs: outcome.epochs)
         metadata.ranker = outcome.rankerMetadata
         try ModelFileWriter.write(outcome.model, customerIds: dataset.customerIds, movieIds: dataset.movieIds,
-                                  ratings: outcome.training, ranker: outcome.ranker,
+                                  ratings: outcome.training, watches: denseWatches, ranker: outcome.ranker,
                                   weighting: outcome.ranker?.parameters.weighting ?? FeedbackWeighting(),
                                   metadata: metadata, to: path)
         return metadata

@@ -4,19 +4,22 @@ public enum ModelFileWriter {
     /// map the model's dense indices back to ids (ascending). Each customer's rated movies come
     /// from `ratings`, for excluding them from recommendations. A `ranker` trained on the same
     /// dense indices is written beside the SVD; `interactions` give the rated movies' weights.
+    /// `watches` (dense indices) join each customer's history at weight 1, as the ranker learned them.
     public static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
+                             watches: [(customer: UInt32, movie: UInt32)] = [],
                              ranker: TrainedRanker? = nil, weighting: FeedbackWeighting = FeedbackWeighting(),
                              metadata: ModelMetadata, to path: String) throws(FileFormatError) {
-        try write(model, customerIds: customerIds, movieIds: movieIds, ratings: ratings, ranker: ranker, weighting: weighting,
+        try write(model, customerIds: customerIds, movieIds: movieIds, ratings: ratings, watches: watches, ranker: ranker, weighting: weighting,
                   metadata: metadata, to: path, version: ModelFileLayout.formatVersion)
     }
 
     /// `version` 1 writes the SVD-only layout older builds read (kept for compatibility tests).
     static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
+                      watches: [(customer: UInt32, movie: UInt32)] = [],
                       ranker: TrainedRanker?, weighting: FeedbackWeighting, metadata: ModelMetadata, to path: String,
                       version: UInt32) throws(FileFormatError) {
         let kept = KeptRows(model)
-        let interactions = InteractionMatrix(ratings, weighting: weighting)
+        let interactions = InteractionMatrix(ratings, weighting: weighting, watches: watches)
         let rated = kept.ratedLists(interactions)
         let metadataBytes: [UInt8]
         do {

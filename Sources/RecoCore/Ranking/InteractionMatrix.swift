@@ -26,6 +26,18 @@ public struct InteractionMatrix: Sendable {
                   customerCount: ratings.customerCount, movieCount: ratings.movieCount)
     }
 
+    /// Training ratings plus watches (dense customer and movie indices) at weight 1, as a watch
+    /// without a rating counts: the ranker learns from both, the SVD from the ratings only.
+    public init(_ ratings: TrainingRatings, weighting: FeedbackWeighting, watches: [(customer: UInt32, movie: UInt32)]) {
+        guard !watches.isEmpty else {
+            self.init(ratings, weighting: weighting)
+            return
+        }
+        self.init(customers: ratings.customers + watches.map(\.customer), movies: ratings.movies + watches.map(\.movie),
+                  weights: ratings.stars.map(weighting.weight(stars:)) + [Float](repeating: 1, count: watches.count),
+                  customerCount: ratings.customerCount, movieCount: ratings.movieCount)
+    }
+
     /// The given rows of a data set (all when nil), without an intermediate copy of the ratings.
     public init(_ dataset: RatingsDataset, rows: [Int]? = nil, weighting: FeedbackWeighting) {
         if let rows {
