@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "RecoAPI",
             dependencies: [
-                "CommandOptions", "RecoCore", "RecoKafka", "StreamKit",
+                "CommandOptions", "RecoCore", "RecoKafka", "RecoStore", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "consumer", "dashboard", "RecoArchive", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport",
+                "consumer", "dashboard", "RecoAPI", "RecoArchive", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

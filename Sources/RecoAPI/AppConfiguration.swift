@@ -1,3 +1,5 @@
+import RecoStore
+
 /// Everything `buildApplication` needs, from the command line and the environment.
 struct AppConfiguration: Sendable {
     var modelPath: String
@@ -7,6 +9,8 @@ struct AppConfiguration: Sendable {
     var adminToken: AdminToken?
     /// Read the watch log and fold it in (`--follow`); nil serves the model file alone.
     var follow: WatchLogFollower.Settings?
+    /// The consumer's database, for the history route's watches before the cutoff (`--database-url`).
+    var historyDatabase: DatabaseURL?
     /// Customers the overlay holds at most.
     var overlayCustomers = 1_000_000
 }

@@ -1,11 +1,15 @@
 import Foundation
 import Hummingbird
 import RecoCore
+import RecoStore
 
 /// The routes of the online state: recommendations for an anonymous session, and what a
-/// customer watched since the model's cutoff.
+/// customer watched (since the model's cutoff from the overlay; with `--database-url`, all the
+/// consumer stored too).
 struct OnlineController {
     let models: ModelHolder
+    /// The consumer's `watch_events`, when reco-api was given a database.
+    var database: WatchHistoryReadModel?
     static let maximumBodyBytes = 64 * 1024
     /// The customer id a session is scored as: ids start at 1, so no model knows it.
     static let sessionCustomerId: UInt32 = 0
@@ -42,14 +46,18 @@ struct OnlineController {
         }
 
         var customerId: UInt32
-        /// Where the watches come from: the replica's overlay (the watch log since the cutoff).
+        /// Where the watches come from: "overlay" (the watch log since the model's cutoff, as this
+        /// replica folded it in) or "overlay+postgresql" (with the consumer's stored history).
         var source: String
-        /// Newest first.
+        /// Newest first, each (movie, time) once.
         var watches: [Watch]
+        /// Why PostgreSQL's part is missing, when it could not be read (the overlay's is served).
+        var postgresqlError: String?
 
         enum CodingKeys: String, CodingKey {
             case source, watches
             case customerId = "customer_id"
+            case postgresqlError = "postgresql_error"
         }
     }
 
@@ -58,7 +66,7 @@ struct OnlineController {
             try await self.session(request)
         }
         router.get("/v1/customers/:id/history") { request, context in
-            try self.history(request, context)
+            try await self.history(request, context)
         }
     }
 
@@ -85,16 +93,34 @@ struct OnlineController {
                                                      items: RecommendedMovie.list(result.items, catalog: serving.catalog)))
     }
 
-    func history(_ request: Request, _ context: some RequestContext) throws -> Response {
+    func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"], default: 50, maximum: OnlineOverlay.maximumWatchesPerCustomer)
         let catalog = models.model?.catalog ?? MovieCatalog()
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let watches = models.overlay.watches(of: id).watches.reversed().prefix(limit).map { watch in
-            HistoryResponse.Watch(movieId: watch.movieId, title: catalog[watch.movieId]?.title, year: catalog[watch.movieId]?.year,
-                                  watchedAt: formatter.string(from: Date(timeIntervalSince1970: Double(watch.watchedAt) / 1_000)))
+        func watch(_ movie: UInt32, _ time: String) -> HistoryResponse.Watch {
+            HistoryResponse.Watch(movieId: movie, title: catalog[movie]?.title, year: catalog[movie]?.year, watchedAt: time)
         }
-        return try JSONResponse.make(HistoryResponse(customerId: id, source: "overlay", watches: Array(watches)))
+        var watches = models.overlay.watches(of: id).watches.reversed().map {
+            watch($0.movieId, formatter.string(from: Date(timeIntervalSince1970: Double($0.watchedAt) / 1_000)))
+        }
+        var source = "overlay"
+        var failure: String?
+        if let database {
+            do {
+                let stored = try await database.watches(customerId: id, limit: limit)
+                source = "overlay+postgresql"
+                // Both render times the same way (UTC, milliseconds), so one watch read from both is one entry.
+                var seen = Set(watches.map { "\($0.movieId)@\($0.watchedAt)" })
+                for entry in stored where seen.insert("\(entry.movieId)@\(entry.watchedAt)").inserted {
+                    watches.append(watch(entry.movieId, entry.watchedAt))
+                }
+                watches.sort { $0.watchedAt > $1.watchedAt }
+            } catch {
+                failure = "PostgreSQL could not be read (\(error.kind.rawValue) error); the overlay's watches are shown"
+            }
+        }
+        return try JSONResponse.make(HistoryResponse(customerId: id, source: source, watches: Array(watches.prefix(limit)), postgresqlError: failure))
     }
 }

@@ -58,7 +58,7 @@ enum OpenAPIDocument {
         "/v1/customers/{id}/history": {
           "get": {
             "summary": "What a customer watched since the model's training cutoff, newest first",
-            "description": "From the replica's overlay: the watch log read with --follow (each movie once, its latest watch; at most 500 per customer; customers evicted beyond --overlay-customers have none).",
+            "description": "From the replica's overlay: the watch log read with --follow (each movie once, its latest watch; at most 500 per customer; customers evicted beyond --overlay-customers have none); with --database-url also the consumer's stored history (watch_events), source overlay+postgresql. If PostgreSQL cannot be read, the overlay's watches come with postgresql_error.",
             "parameters": [
               {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 4294967295}, "description": "customer id"},
               {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "description": "how many watches"}
@@ -128,7 +128,7 @@ enum OpenAPIDocument {
             "model_version": {"type": "string"}, "cold_start": {"type": "boolean"}, "ranked_by": {"type": "string"}, "known_movies": {"type": "integer", "minimum": 0},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/RecommendedMovie"}}}},
           "History": {"type": "object", "required": ["customer_id", "source", "watches"], "properties": {
-            "customer_id": {"type": "integer"}, "source": {"type": "string"},
+            "customer_id": {"type": "integer"}, "source": {"type": "string", "enum": ["overlay", "overlay+postgresql"]}, "postgresql_error": {"type": "string"},
             "watches": {"type": "array", "items": {"type": "object", "required": ["movie_id", "title", "year", "watched_at"], "properties": {
               "movie_id": {"type": "integer"}, "title": {"type": ["string", "null"]}, "year": {"type": ["integer", "null"]}, "watched_at": {"type": "string"}}}}}},
           "SimilarMovies": {"type": "object", "required": ["movie_id", "title", "model_version", "items"], "properties": {

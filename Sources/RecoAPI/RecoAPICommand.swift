@@ -3,6 +3,7 @@ import CommandOptions
 import Foundation
 import Hummingbird
 import Logging
+import RecoStore
 import StreamKit
 
 @main
@@ -46,6 +47,9 @@ struct RecoAPICommand: AsyncParsableCommand {
     @Option(help: "Customers the online overlay holds at most; the least recently active one is evicted beyond.")
     var overlayCustomers = 1_000_000
 
+    @Option(help: "The consumer's PostgreSQL (postgresql://…; or DATABASE_URL): /v1/customers/{id}/history adds the stored watch history to the overlay's. Never logged with its password.")
+    var databaseUrl: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -70,6 +74,9 @@ struct RecoAPICommand: AsyncParsableCommand {
         var configuration = AppConfiguration(
             modelPath: model, moviesPath: movies == "none" ? nil : movies, host: host, port: port, adminToken: token)
         configuration.overlayCustomers = overlayCustomers
+        if databaseUrl != nil || ProcessInfo.processInfo.environment["DATABASE_URL"] != nil {
+            configuration.historyDatabase = DatabaseURL(databaseUrl, environment: ProcessInfo.processInfo.environment)
+        }
         if follow {
             let (settings, _) = try kafka.configuration(logger: logger)
             configuration.follow = WatchLogFollower.Settings(configuration: settings, topic: kafka.topic,
@@ -77,7 +84,8 @@ struct RecoAPICommand: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["api.model": "\(model)", "api.movies": "\(movies)", "api.address": "\(host):\(port)",
                                            "api.admin_reload": "\(token == nil ? "disabled" : "enabled")",
-                                           "api.follow": "\(follow ? kafka.topic : "off")"])
+                                           "api.follow": "\(follow ? kafka.topic : "off")",
+                                           "api.history_database": "\(configuration.historyDatabase.map { "\($0)" } ?? "none")"])
         let app = buildApplication(configuration, logger: logger)
         try await app.runService()
     }

@@ -139,6 +139,7 @@ try:
             else:
                 latencies[index].append(seen[index])
         time.sleep(random.uniform(0.05, 0.15))
+    sampler.flush(10)
     load.wait(timeout=120)
     if load.returncode != 0:
         raise SystemExit("the load producer failed; see producer.log")
