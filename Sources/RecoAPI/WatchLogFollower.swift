@@ -5,8 +5,9 @@ import RecoKafka
 import ServiceLifecycle
 import Synchronization
 
-/// Reads the whole watch-event topic and folds every event after the served model's training
-/// cutoff into the replica's overlay. Kafka is the replication log: each replica reads every
+/// Reads the watch-event topic from the served model's training cutoff (each partition sought to
+/// the first message at or after it, where the brokers can say; from the start otherwise) and
+/// folds every event watched after the cutoff into the replica's overlay. Kafka is the replication log: each replica reads every
 /// partition in a consumer group of its own (never committing), so replicas fed the same topic
 /// hold the same overlay, and a restarted replica rebuilds it by reading from the start again.
 ///
@@ -53,6 +54,11 @@ final class WatchLogFollower: Service, Sendable {
         configuration.set("enable.auto.commit", "false")
         configuration.set("auto.offset.reset", "earliest")
         let groupId = "reco-api-replica-\(UUID().uuidString.lowercased())"
+        // The cutoff comes with the model: wait for the first load.
+        while models.model == nil {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         let consumer = try KafkaConsumer(configuration: configuration, groupId: groupId, topics: [settings.topic], logger: logger)
         current.withLock { $0.following = true }
         do {
@@ -75,9 +81,12 @@ final class WatchLogFollower: Service, Sendable {
             if !messages.isEmpty { apply(messages) }
             let partitions = consumer.assignedPartitions
             if partitions != assigned {
+                let added = partitions.subtracting(assigned)
                 assigned = partitions
-                let ranges = await consumer.logRanges(of: partitions, timeout: .seconds(5))
-                if startingEnds != nil { startingEnds = ranges }
+                if startingEnds != nil {
+                    try await seekToCutoff(consumer, added)
+                    startingEnds = await consumer.logRanges(of: partitions, timeout: .seconds(5))
+                }
             }
             let lag: Int64?
             if let ends = startingEnds {
@@ -85,7 +94,7 @@ final class WatchLogFollower: Service, Sendable {
                 let applied = models.overlay.nextOffsets
                 let remaining = assigned.map { partition -> Int64? in
                     guard let range = ends[partition] else { return nil }
-                    let next = applied["\(partition.topic)/\(partition.partition)"] ?? range.lowerBound
+                    let next = applied["\(partition.topic)/\(partition.partition)"] ?? startOffsets[partition] ?? range.lowerBound
                     return max(0, range.upperBound - max(next, range.lowerBound))
                 }
                 lag = assigned.isEmpty || remaining.contains(nil) ? nil : remaining.reduce(0) { $0 + $1! }
@@ -112,6 +121,29 @@ final class WatchLogFollower: Service, Sendable {
                     "follow.skipped": "\(status.skipped)", "follow.customers": "\(models.overlay.count)",
                     "follow.evictions": "\(models.overlay.evictions)"])
             }
+        }
+    }
+
+    /// Where reading started in each partition sought to the cutoff (only the follow loop touches it).
+    private let startOffsetsStore = Mutex<[KafkaTopicPartition: Int64]>([:])
+    private var startOffsets: [KafkaTopicPartition: Int64] { startOffsetsStore.withLock { $0 } }
+
+    /// Seeks newly assigned partitions to their first message at or after the model's cutoff:
+    /// the events before it are what the model learned from. Where the brokers cannot say (none
+    /// that late, or librdkafka's mock cluster, which answers -1 either way) reading starts at the
+    /// beginning and events before the cutoff are skipped one by one, with the same result.
+    private func seekToCutoff(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async throws {
+        guard !partitions.isEmpty, let cutoff = models.model?.cutoffMilliseconds else { return }
+        let offsets = await consumer.offsets(atOrAfter: cutoff, in: partitions, timeout: .seconds(10))
+        guard !offsets.isEmpty else { return }
+        do {
+            try await consumer.seek(offsets, timeout: .seconds(10))
+            startOffsetsStore.withLock { $0.merge(offsets) { _, new in new } }
+            logger.info("watch log read from the model's cutoff", metadata: [
+                "follow.partitions_sought": "\(offsets.count)", "follow.skipped_before_cutoff": "\(offsets.values.reduce(0, +))"])
+        } catch {
+            // Reading from the start is slower, never wrong.
+            logger.warning("could not seek to the model's cutoff; reading from the start", metadata: ["kafka.error": "\(error)"])
         }
     }
 

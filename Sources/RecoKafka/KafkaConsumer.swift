@@ -108,6 +108,17 @@ public final class KafkaConsumer: Sendable {
         await handle.queryLogRanges(partitions, timeout: timeout)
     }
 
+    /// For each partition, the first offset of a message at or after `milliseconds` since the
+    /// epoch; absent where the broker has none or cannot say (then read from where you are).
+    public func offsets(atOrAfter milliseconds: Int64, in partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+        await handle.offsets(atOrAfter: milliseconds, partitions, timeout: timeout)
+    }
+
+    /// Moves the fetch position of assigned partitions.
+    public func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration) async throws(KafkaError) {
+        if let error = await handle.seek(offsets, timeout: timeout) { throw error }
+    }
+
     /// Commits stored offsets, leaves the group and releases the client. Idempotent.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }

@@ -121,6 +121,38 @@ extension RdKafkaHandle {
         }
     }
 
+    /// For each partition, the first offset whose message timestamp is at or after `milliseconds`
+    /// (ListOffsets by time). Absent: the broker did not answer for it, or has no message that
+    /// late (librdkafka says -1 for both "none" and, on its mock cluster, "not supported").
+    func offsets(atOrAfter milliseconds: Int64, _ partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+        let wait = Self.milliseconds(timeout)
+        return await blocking { client in
+            let list = PartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, milliseconds) }))
+            guard rd_kafka_offsets_for_times(client, list.pointer, wait) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+            var result: [KafkaTopicPartition: Int64] = [:]
+            for index in 0..<Int(list.pointer.pointee.cnt) {
+                let entry = list.pointer.pointee.elems[index]
+                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR, entry.offset >= 0 else { continue }
+                result[KafkaTopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset
+            }
+            return result
+        }
+    }
+
+    /// Moves assigned partitions' fetch positions; the error of the first one that failed.
+    func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration) async -> KafkaError? {
+        guard !offsets.isEmpty else { return nil }
+        let wait = Self.milliseconds(timeout)
+        return await blocking { client in
+            let list = PartitionList(offsets: offsets)
+            if let error = rd_kafka_seek_partitions(client, list.pointer, wait) { return KafkaError(consuming: error) }
+            for index in 0..<Int(list.pointer.pointee.cnt) where list.pointer.pointee.elems[index].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return KafkaError(list.pointer.pointee.elems[index].err)
+            }
+            return nil
+        }
+    }
+
     /// The end of each partition's log (high watermark) as last seen in a fetch; absent when unknown.
     func highWatermarks(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
         var result: [KafkaTopicPartition: Int64] = [:]
