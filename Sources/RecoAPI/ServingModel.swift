@@ -32,7 +32,7 @@ final class ServingModel: Sendable {
     /// the request).
     func recommend(customerId: UInt32, limit: Int, excludeRated: Bool = true, ordering: Recommender.Ordering = .ranker,
                    overlay: OnlineOverlay, watchingNow: [UInt32] = []) -> Recommendation {
-        var watched = overlay.watches(of: customerId).movieIds
+        var watched = overlay.watchedMovieIds(of: customerId)
         for movie in watchingNow where !watched.contains(movie) { watched.append(movie) }
         let folded = watched.isEmpty ? nil : recommender.foldIn(customerId: customerId, watched: watched)
         return recommender.recommend(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, folded: folded)

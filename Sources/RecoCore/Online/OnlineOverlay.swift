@@ -75,6 +75,17 @@ public final class OnlineOverlay: Sendable {
         state.withLock { $0.entries[customerId]?.watches ?? CustomerWatches() }
     }
 
+    /// The movies of `watches(of:)`, oldest watch first, without copying the watches.
+    public func watchedMovieIds(of customerId: UInt32) -> [UInt32] {
+        state.withLock { state in
+            guard let watches = state.entries[customerId]?.watches.watches else { return [] }
+            var movies: [UInt32] = []
+            movies.reserveCapacity(watches.count)
+            for watch in watches { movies.append(watch.movieId) }
+            return movies
+        }
+    }
+
     /// Customers from least to most recently active (tests and diagnostics).
     public var customersByActivity: [UInt32] {
         state.withLock { state in

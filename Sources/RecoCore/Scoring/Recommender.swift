@@ -57,10 +57,18 @@ public struct Recommender: Sendable {
     /// plus each watch at weight 1, starting from the trained factors (from zero for a customer
     /// the model has not seen); EASE and the SVD need only the movies.
     public func foldIn(customerId: UInt32, watched movieIds: [UInt32]) -> FoldedHistory? {
-        var movies = movieIds.compactMap { model.movieIndex(of: $0).map(UInt32.init) }
+        var movies: [UInt32] = []
+        movies.reserveCapacity(movieIds.count)
+        for id in movieIds { if let index = model.movieIndex(of: id) { movies.append(UInt32(index)) } }
         guard !movies.isEmpty else { return nil }
         movies.sort()
-        movies = movies.enumerated().filter { $0.offset == 0 || movies[$0.offset - 1] != $0.element }.map(\.element)
+        // Each movie once, in place.
+        var kept = 1
+        for index in 1..<movies.count where movies[index] != movies[kept - 1] {
+            movies[kept] = movies[index]
+            kept += 1
+        }
+        movies.removeLast(movies.count - kept)
         guard let solver = foldInSolver else { return FoldedHistory(movies: movies) }
         let customer = model.customerIndex(of: customerId)
         let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
