@@ -80,23 +80,7 @@ public struct RecommendationBatchRequest: Codable, Sendable, Equatable {
     /// objects). null is not a value here (leave the field out instead), and
     /// unknown fields are refused, so a misspelt one is not silently ignored.
     public static func parse(_ bytes: some Collection<UInt8>) throws(Problem) -> RecommendationBatchRequest {
-        let body: JSONValue
-        do {
-            body = try JSONParser.parse(bytes)
-        } catch {
-            throw Problem(field: "body", message: "the body is not JSON (\(error)); send {\"customer_ids\": [...], \"limit\": 10}")
-        }
-        guard case .object(let members) = body else {
-            throw Problem(field: "body", message: "the body must be a JSON object {\"customer_ids\": [...], \"limit\": 10}")
-        }
-        var values: [String: JSONValue] = [:]
-        for (key, value) in members {
-            guard fields.contains(key) else {
-                throw Problem(field: key, message: "\(key): unknown field (known: \(fields.joined(separator: ", ")))")
-            }
-            guard values[key] == nil else { throw Problem(field: key, message: "\(key): given twice") }
-            values[key] = value
-        }
+        let values = try JSONRequestBody.members(bytes, fields: fields, example: "{\"customer_ids\": [...], \"limit\": 10}")
         guard let idsValue = values["customer_ids"] else { throw Problem(field: "customer_ids", message: "customer_ids: required") }
         guard case .array(let elements) = idsValue else {
             throw Problem(field: "customer_ids", message: "customer_ids: must be an array of customer ids, got \(kind(idsValue))")

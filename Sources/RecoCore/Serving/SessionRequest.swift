@@ -19,23 +19,7 @@ public struct SessionRequest: Sendable, Equatable {
     /// (1 to 100) and `exclude_watched`; unknown fields and null values are refused, naming the field.
     public static func parse(_ bytes: some Collection<UInt8>) throws(RecommendationBatchRequest.Problem) -> SessionRequest {
         typealias Problem = RecommendationBatchRequest.Problem
-        let body: JSONValue
-        do {
-            body = try JSONParser.parse(bytes)
-        } catch {
-            throw Problem(field: "body", message: "the body is not JSON (\(error)); send {\"movie_ids\": [...], \"limit\": 10}")
-        }
-        guard case .object(let members) = body else {
-            throw Problem(field: "body", message: "the body must be a JSON object {\"movie_ids\": [...], \"limit\": 10}")
-        }
-        var values: [String: JSONValue] = [:]
-        for (key, value) in members {
-            guard fields.contains(key) else {
-                throw Problem(field: key, message: "\(key): unknown field (known: \(fields.joined(separator: ", ")))")
-            }
-            guard values[key] == nil else { throw Problem(field: key, message: "\(key): given twice") }
-            values[key] = value
-        }
+        let values = try JSONRequestBody.members(bytes, fields: fields, example: "{\"movie_ids\": [...], \"limit\": 10}")
         guard let moviesValue = values["movie_ids"] else { throw Problem(field: "movie_ids", message: "movie_ids: required") }
         guard case .array(let elements) = moviesValue else {
             throw Problem(field: "movie_ids", message: "movie_ids: must be an array of movie ids")
