@@ -7,9 +7,10 @@ import Synchronization
 
 /// Reads the watch-event topic from the served model's training cutoff (each partition sought to
 /// the first message at or after it, where the brokers can say; from the start otherwise) and
-/// folds every event watched after the cutoff into the replica's overlay. Kafka is the replication log: each replica reads every
-/// partition in a consumer group of its own (never committing), so replicas fed the same topic
-/// hold the same overlay, and a restarted replica rebuilds it by reading from the start again.
+/// folds every event watched after the cutoff into the replica's overlay. Kafka is the
+/// replication log: each replica reads every partition in a consumer group of its own (never
+/// committing), so replicas fed the same topic hold the same overlay, and a restarted replica
+/// rebuilds it by reading again.
 ///
 /// Readiness: first, every partition read up to the end its leader reported when it was
 /// assigned (the lag cached from fetches is unknown, and reads as 0, before the first fetch);
@@ -87,6 +88,10 @@ final class WatchLogFollower: Service, Sendable {
                     try await seekToCutoff(consumer, added)
                     startingEnds = await consumer.logRanges(of: partitions, timeout: .seconds(5))
                 }
+            } else if let ends = startingEnds, ends.count < assigned.count {
+                // A leader that did not answer yet: ask again, or readiness would wait for ever.
+                let missing = assigned.filter { ends[$0] == nil }
+                startingEnds = ends.merging(await consumer.logRanges(of: missing, timeout: .seconds(5))) { old, _ in old }
             }
             let lag: Int64?
             if let ends = startingEnds {
