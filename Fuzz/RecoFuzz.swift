@@ -8,7 +8,7 @@ import Foundation
 /// The parsers that may be fuzzed, by name.
 enum FuzzTarget: String, CaseIterable {
     case json, watchEvent = "watch-event", feed, netflixRatings = "netflix-ratings", delimitedRatings = "delimited-ratings"
-    case movieTitles = "movie-titles", properties, model, batchRequest = "batch-request", batchAnswer = "batch-answer", dag, sessionRequest = "session-request"
+    case movieTitles = "movie-titles", properties, model, batchRequest = "batch-request", batchAnswer = "batch-answer", dag, sessionRequest = "session-request", watchHistory = "watch-history"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["RECO_FUZZ_TARGET"] ?? ""
@@ -57,6 +57,8 @@ enum FuzzTarget: String, CaseIterable {
         case .batchRequest: _ = try? RecommendationBatchRequest.parse(bytes)
         case .batchAnswer: _ = try? RecommendationBatch.decode(bytes)
         case .sessionRequest: _ = try? SessionRequest.parse(bytes)
+        case .watchHistory:
+            withFile(bytes, name: "watches.csv") { path in _ = try? WatchHistoryReader(path: path).read() }
         case .dag: _ = try? DagParser(environment: ["HOME": "/root"]).parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         }
     }

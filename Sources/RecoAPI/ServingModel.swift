@@ -9,8 +9,13 @@ final class ServingModel: Sendable {
     let path: String
     let loadedAt: Date
     let loadSeconds: Double
+    /// The training cutoff (the model's creation time) in ms since the epoch: events before it
+    /// are what the model learned from, events after it are folded in. nil when unreadable.
+    /// Parsed once here: the follower reads it for every batch.
+    let cutoffMilliseconds: Int64?
 
     init(recommender: Recommender, catalog: MovieCatalog, path: String, loadedAt: Date, loadSeconds: Double) {
+        cutoffMilliseconds = ISO8601DateFormatter().date(from: recommender.model.metadata.createdAt).map { Int64($0.timeIntervalSince1970 * 1_000) }
         self.recommender = recommender
         self.catalog = catalog
         self.path = path
@@ -21,11 +26,6 @@ final class ServingModel: Sendable {
     var model: RecoModel { recommender.model }
     var version: String { model.metadata.version }
 
-    /// The training cutoff (the model's creation time) in ms since the epoch: events before it
-    /// are what the model learned from, events after it are folded in. nil when unreadable.
-    var cutoffMilliseconds: Int64? {
-        ISO8601DateFormatter().date(from: model.metadata.createdAt).map { Int64($0.timeIntervalSince1970 * 1_000) }
-    }
 
     /// A customer's list with what this replica knows beyond the model file folded in: the
     /// watches read from the log (`overlay`) and the movies being watched now (`watchingNow`, from

@@ -111,10 +111,9 @@ public struct PrequentialEvaluation: Sendable {
             let current = recommender.recommend(customerId: customer, limit: k, folded: folded).items.map(\.movieId)
             foldInTime += ContinuousClock.now - started
             score(current, movie, into: 0)
-            if frozenLists[customer] == nil {
-                frozenLists[customer] = recommender.recommend(customerId: customer, limit: k).items.map(\.movieId)
-            }
-            score(frozenLists[customer]!, movie, into: 1)
+            let frozen = frozenLists[customer] ?? recommender.recommend(customerId: customer, limit: k).items.map(\.movieId)
+            frozenLists[customer] = frozen
+            score(frozen, movie, into: 1)
             let own = trainingMovies[customer] ?? []
             score(Array(popular.lazy.filter { !own.contains($0) }.prefix(k)), movie, into: 2)
             watched[customer, default: []].append(movie)

@@ -104,8 +104,8 @@ public final class OnlineOverlay: Sendable {
     public func dropWatches(before cutoff: Int64) {
         state.withLock { state in
             for customer in Array(state.entries.keys) {
-                state.entries[customer]!.watches.dropWatches(before: cutoff)
-                if state.entries[customer]!.watches.isEmpty { state.remove(customer) }
+                state.entries[customer]?.watches.dropWatches(before: cutoff)
+                if state.entries[customer]?.watches.isEmpty == true { state.remove(customer) }
             }
         }
     }
@@ -128,8 +128,9 @@ public final class OnlineOverlay: Sendable {
         var evictions = 0
 
         mutating func record(_ customer: UInt32, _ watch: CustomerWatches.Watch, capacity: Int) -> Bool {
-            if entries[customer] != nil {
-                let changed = entries[customer]!.watches.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer)
+            if var entry = entries[customer] {
+                let changed = entry.watches.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer)
+                entries[customer] = entry
                 if changed { moveToNewest(customer) }
                 return changed
             }
@@ -140,7 +141,7 @@ public final class OnlineOverlay: Sendable {
             var watches = CustomerWatches()
             watches.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer)
             entries[customer] = Entry(watches: watches, older: newest, newer: nil)
-            if let newest { entries[newest]!.newer = customer }
+            if let newest { entries[newest]?.newer = customer }
             newest = customer
             if oldest == nil { oldest = customer }
             return true
@@ -148,15 +149,15 @@ public final class OnlineOverlay: Sendable {
 
         mutating func remove(_ customer: UInt32) {
             guard let entry = entries.removeValue(forKey: customer) else { return }
-            if let older = entry.older { entries[older]!.newer = entry.newer } else { oldest = entry.newer }
-            if let newer = entry.newer { entries[newer]!.older = entry.older } else { newest = entry.older }
+            if let older = entry.older { entries[older]?.newer = entry.newer } else { oldest = entry.newer }
+            if let newer = entry.newer { entries[newer]?.older = entry.older } else { newest = entry.older }
         }
 
         mutating func moveToNewest(_ customer: UInt32) {
             guard newest != customer, let watches = entries[customer]?.watches else { return }
             remove(customer)
             entries[customer] = Entry(watches: watches, older: newest, newer: nil)
-            if let newest { entries[newest]!.newer = customer }
+            if let newest { entries[newest]?.newer = customer }
             newest = customer
             if oldest == nil { oldest = customer }
         }
