@@ -17,6 +17,8 @@ final class APIMetrics: Sendable {
     private let overlayCustomers: Gauge
     private let overlayEvictions: Gauge
     private let followLag: Gauge
+    private let scoreCacheCustomers: Gauge
+    private let scoreCacheEvictions: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -39,6 +41,8 @@ final class APIMetrics: Sendable {
         foldIns = registry.makeCounter(descriptor: online("fold_ins", "total", "Watch events folded into the overlay (rate: fold-ins per second)."))
         overlayCustomers = registry.makeGauge(descriptor: online("overlay_customers", "count", "Customers with watches in the overlay."))
         overlayEvictions = registry.makeGauge(descriptor: online("overlay_evictions", "total", "Customers evicted from the overlay (least recently active first)."))
+        scoreCacheCustomers = registry.makeGauge(descriptor: online("score_cache_customers", "count", "Customers whose folded EASE scores the served model keeps."))
+        scoreCacheEvictions = registry.makeGauge(descriptor: online("score_cache_evictions", "total", "Customers evicted from the served model's score cache (least recently active first)."))
         followLag = registry.makeGauge(descriptor: online("lag", "messages", "Messages of the watch log not read yet (-1 while unknown)."))
     }
 
@@ -77,8 +81,10 @@ final class APIMetrics: Sendable {
         if count > 0 { foldIns.increment(by: Int64(count)) }
     }
 
-    func followerUpdated(lag: Int64?, overlay: OnlineOverlay) {
+    func followerUpdated(lag: Int64?, overlay: OnlineOverlay, scoreCache: FoldedScoreCache?) {
         followLag.set(to: Double(lag ?? -1))
+        scoreCacheCustomers.set(to: Double(scoreCache?.count ?? 0))
+        scoreCacheEvictions.set(to: Double(scoreCache?.evictions ?? 0))
         overlayCustomers.set(to: Double(overlay.count))
         overlayEvictions.set(to: Double(overlay.evictions))
     }

@@ -9,7 +9,7 @@ import ServiceLifecycle
 func buildApplication(_ configuration: AppConfiguration, logger: Logger) -> some ApplicationProtocol {
     let metrics = APIMetrics()
     let models = ModelHolder(modelPath: configuration.modelPath, moviesPath: configuration.moviesPath, metrics: metrics, logger: logger,
-                             overlay: OnlineOverlay(capacity: configuration.overlayCustomers))
+                             overlay: OnlineOverlay(capacity: configuration.overlayCustomers), scoreCacheBytes: configuration.scoreCacheBytes)
     let follower = configuration.follow.map { WatchLogFollower(settings: $0, models: models, metrics: metrics, logger: logger) }
     let history = configuration.historyDatabase.map { WatchHistoryReadModel(store: RecommendationStore(url: $0, logger: logger)) }
     let router = buildRouter(models: models, metrics: metrics, adminToken: configuration.adminToken, follower: follower, history: history)

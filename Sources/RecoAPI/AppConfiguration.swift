@@ -13,4 +13,6 @@ struct AppConfiguration: Sendable {
     var historyDatabase: DatabaseURL?
     /// Customers the overlay holds at most.
     var overlayCustomers = 1_000_000
+    /// Bytes of folded EASE scores each loaded model keeps (`--score-cache-mb`).
+    var scoreCacheBytes = ServingModel.defaultScoreCacheBytes
 }

@@ -16,8 +16,12 @@ final class ModelHolder: Sendable {
     /// What customers watched since the model's cutoff (filled by `WatchLogFollower`); it
     /// outlives reloads.
     let overlay: OnlineOverlay
+    /// Bytes each loaded model may keep of folded EASE scores (`ServingModel.scoreCache`).
+    let scoreCacheBytes: Int
 
-    init(modelPath: String, moviesPath: String?, metrics: APIMetrics, logger: Logger, overlay: OnlineOverlay = OnlineOverlay(capacity: 1_000_000)) {
+    init(modelPath: String, moviesPath: String?, metrics: APIMetrics, logger: Logger, overlay: OnlineOverlay = OnlineOverlay(capacity: 1_000_000),
+         scoreCacheBytes: Int = ServingModel.defaultScoreCacheBytes) {
+        self.scoreCacheBytes = scoreCacheBytes
         self.modelPath = modelPath
         self.moviesPath = moviesPath
         self.metrics = metrics
@@ -56,7 +60,7 @@ final class ModelHolder: Sendable {
         guard started else { return .busy }
         defer { reloading.withLock { $0 = false } }
         do {
-            let model = try await ServingModel.load(modelPath: modelPath, moviesPath: moviesPath)
+            let model = try await ServingModel.load(modelPath: modelPath, moviesPath: moviesPath, scoreCacheBytes: scoreCacheBytes)
             let previous = self.model?.version
             install(model)
             logger.info("model loaded", metadata: [

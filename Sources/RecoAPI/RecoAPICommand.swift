@@ -47,6 +47,10 @@ struct RecoAPICommand: AsyncParsableCommand {
     @Option(help: "Customers the online overlay holds at most; the least recently active one is evicted beyond.")
     var overlayCustomers = 1_000_000
 
+    @Option(name: .customLong("score-cache-mb"),
+            help: "With --follow and an EASE model: MiB of score vectors kept for the most recently active customers, each updated by one row per watch instead of summing the whole history per request (0 turns it off).")
+    var scoreCacheMegabytes = ServingModel.defaultScoreCacheBytes >> 20
+
     @Option(help: "The consumer's PostgreSQL (postgresql://…; or DATABASE_URL): /v1/customers/{id}/history adds the stored watch history to the overlay's. Never logged with its password.")
     var databaseUrl: String?
 
@@ -56,6 +60,7 @@ struct RecoAPICommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard readyLag >= 0 else { throw ValidationError("--ready-lag must be 0 or more") }
         guard (1...100_000_000).contains(overlayCustomers) else { throw ValidationError("--overlay-customers must be 1...100000000") }
+        guard (0...1_048_576).contains(scoreCacheMegabytes) else { throw ValidationError("--score-cache-mb must be 0...1048576") }
     }
 
     func run() async throws {
@@ -74,6 +79,7 @@ struct RecoAPICommand: AsyncParsableCommand {
         var configuration = AppConfiguration(
             modelPath: model, moviesPath: movies == "none" ? nil : movies, host: host, port: port, adminToken: token)
         configuration.overlayCustomers = overlayCustomers
+        configuration.scoreCacheBytes = scoreCacheMegabytes << 20
         if databaseUrl != nil || ProcessInfo.processInfo.environment["DATABASE_URL"] != nil {
             configuration.historyDatabase = DatabaseURL(databaseUrl, environment: ProcessInfo.processInfo.environment)
         }

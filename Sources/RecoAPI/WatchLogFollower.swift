@@ -114,7 +114,7 @@ final class WatchLogFollower: Service, Sendable {
                 status.caughtUp = startingEnds == nil && (lag.map { $0 <= settings.readyLag } ?? false)
                 return (status, status.caughtUp && !was)
             }
-            metrics.followerUpdated(lag: lag, overlay: models.overlay)
+            metrics.followerUpdated(lag: lag, overlay: models.overlay, scoreCache: models.model?.scoreCache)
             if becameReady {
                 logger.info("caught up with the watch log", metadata: [
                     "follow.lag": "\(lag ?? 0)", "follow.folded": "\(status.folded)", "follow.customers": "\(models.overlay.count)"])
@@ -155,7 +155,8 @@ final class WatchLogFollower: Service, Sendable {
     /// Folds a batch in. Messages that are not events, and events before the model's cutoff
     /// (it learned from them), only move the applied position on.
     private func apply(_ messages: [KafkaConsumedMessage]) {
-        let cutoff = models.model?.cutoffMilliseconds ?? .min
+        let serving = models.model
+        let cutoff = serving?.cutoffMilliseconds ?? .min
         var folded = 0
         var skipped = 0
         for message in messages {
@@ -175,6 +176,8 @@ final class WatchLogFollower: Service, Sendable {
                 skipped += 1
             } else if models.overlay.fold(watches, position: (partition, message.offset)) == .folded {
                 folded += watches.count
+                // In log order, watch by watch: the kept scores depend on the log alone.
+                for (customerId, _) in watches { serving?.watchFolded(customerId: customerId, overlay: models.overlay) }
             }
         }
         metrics.folded(folded)

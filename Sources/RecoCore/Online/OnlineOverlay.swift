@@ -32,7 +32,7 @@ public final class OnlineOverlay: Sendable {
     }
 
     /// Customers held now.
-    public var count: Int { state.withLock { $0.entries.count } }
+    public var count: Int { state.withLock { $0.customers.count } }
 
     /// Customers evicted since start.
     public var evictions: Int { state.withLock { $0.evictions } }
@@ -72,13 +72,13 @@ public final class OnlineOverlay: Sendable {
     /// The customer's watches since the cutoff (empty when none or evicted). Reading does not
     /// count as activity: only watches keep a customer in the overlay.
     public func watches(of customerId: UInt32) -> CustomerWatches {
-        state.withLock { $0.entries[customerId]?.watches ?? CustomerWatches() }
+        state.withLock { $0.customers.value(of: customerId) ?? CustomerWatches() }
     }
 
     /// The movies of `watches(of:)`, oldest watch first, without copying the watches.
     public func watchedMovieIds(of customerId: UInt32) -> [UInt32] {
         state.withLock { state in
-            guard let watches = state.entries[customerId]?.watches.watches else { return [] }
+            guard let watches = state.customers.value(of: customerId)?.watches else { return [] }
             var movies: [UInt32] = []
             movies.reserveCapacity(watches.count)
             for watch in watches { movies.append(watch.movieId) }
@@ -88,78 +88,43 @@ public final class OnlineOverlay: Sendable {
 
     /// Customers from least to most recently active (tests and diagnostics).
     public var customersByActivity: [UInt32] {
-        state.withLock { state in
-            var order: [UInt32] = []
-            var next = state.oldest
-            while let customer = next {
-                order.append(customer)
-                next = state.entries[customer]?.newer
-            }
-            return order
-        }
+        state.withLock { $0.customers.keysByActivity }
     }
 
     /// After a model reload: watches before the new model's cutoff are dropped (it learned from
     /// them); customers left with none leave the overlay.
     public func dropWatches(before cutoff: Int64) {
         state.withLock { state in
-            for customer in Array(state.entries.keys) {
-                state.entries[customer]?.watches.dropWatches(before: cutoff)
-                if state.entries[customer]?.watches.isEmpty == true { state.remove(customer) }
+            for customer in state.customers.allKeys {
+                let empty = state.customers.update(customer) { watches in
+                    watches.dropWatches(before: cutoff)
+                    return watches.isEmpty
+                }
+                if empty == true { state.customers.remove(customer) }
             }
         }
     }
 
     // MARK: State
 
-    /// Entries in a doubly linked list by activity, threaded through the dictionary by customer
-    /// id: finding, moving and evicting are O(1).
-    private struct Entry {
-        var watches: CustomerWatches
-        var older: UInt32?
-        var newer: UInt32?
-    }
-
     private struct State {
-        var entries: [UInt32: Entry] = [:]
-        var oldest: UInt32?
-        var newest: UInt32?
+        var customers = RecencyList<CustomerWatches>()
         var nextOffsets: [String: Int64] = [:]
         var evictions = 0
 
         mutating func record(_ customer: UInt32, _ watch: CustomerWatches.Watch, capacity: Int) -> Bool {
-            if var entry = entries[customer] {
-                let changed = entry.watches.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer)
-                entries[customer] = entry
-                if changed { moveToNewest(customer) }
+            if let changed = customers.update(customer, { $0.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer) }) {
+                if changed { customers.touch(customer) }
                 return changed
             }
-            if entries.count >= capacity, let oldest {
-                remove(oldest)
+            if customers.count >= capacity, let oldest = customers.oldest {
+                customers.remove(oldest)
                 evictions += 1
             }
             var watches = CustomerWatches()
             watches.record(watch, keepingAtMost: OnlineOverlay.maximumWatchesPerCustomer)
-            entries[customer] = Entry(watches: watches, older: newest, newer: nil)
-            if let newest { entries[newest]?.newer = customer }
-            newest = customer
-            if oldest == nil { oldest = customer }
+            customers.setNewest(customer, watches)
             return true
-        }
-
-        mutating func remove(_ customer: UInt32) {
-            guard let entry = entries.removeValue(forKey: customer) else { return }
-            if let older = entry.older { entries[older]?.newer = entry.newer } else { oldest = entry.newer }
-            if let newer = entry.newer { entries[newer]?.older = entry.older } else { newest = entry.older }
-        }
-
-        mutating func moveToNewest(_ customer: UInt32) {
-            guard newest != customer, let watches = entries[customer]?.watches else { return }
-            remove(customer)
-            entries[customer] = Entry(watches: watches, older: newest, newer: nil)
-            if let newest { entries[newest]?.newer = customer }
-            newest = customer
-            if oldest == nil { oldest = customer }
         }
     }
 }

@@ -118,9 +118,12 @@ public struct Recommender: Sendable {
         let rankedBy: String
         switch useRanker ? model.ranker : nil {
         case .ease:
-            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(model.rankerStride, model.movieCount))
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: scoreCount)
             defer { scores.deallocate() }
-            guard easeScores(customer: customer, watched: folded?.movies ?? [], into: scores) else {
+            if let kept = folded?.rankerScores, kept.count == scoreCount {
+                // Scores kept up to date watch by watch (`FoldedScoreCache`); select() writes into its copy.
+                kept.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: scoreCount) }
+            } else if !easeScores(customer: customer, watched: folded?.movies ?? [], into: scores) {
                 // A customer whose ratings carry no positive weight (all low stars): the popular list.
                 return popular(customerId, customer: customer, rated: excluded, limit: limit)
             }
@@ -224,6 +227,64 @@ public struct Recommender: Sendable {
         guard !watched.isEmpty else { return score(history, weights) }
         let (movies, merged) = Self.withWatches(history, weights, watched)
         return movies.withUnsafeBufferPointer { movies in merged.withUnsafeBufferPointer { score(movies, $0) } }
+    }
+
+    /// Floats in an EASE score vector (a padded row).
+    public var scoreCount: Int { max(model.rankerStride, model.movieCount) }
+
+    /// Whether the model ranks with EASE, whose scores `foldedScores` and `addWatches` keep.
+    public var ranksWithEASE: Bool { model.ranker == .ease && !model.rankerMovieRows.isEmpty && !prior.isEmpty }
+
+    /// EASE's scores for a customer with `watched` (dense movie indices, ascending, as
+    /// `foldIn` gives them) folded in: the training history at its file weights, then each
+    /// watched movie raised to weight 1 as `addWatches` does. The same movies scored by
+    /// `recommend(…, folded:)` from scratch give the same order (sums in another order, so the
+    /// last bit of a score may differ). nil when the model does not rank with EASE.
+    public func foldedScores(customerId: UInt32, watched: [UInt32]) -> [Float]? {
+        guard ranksWithEASE, let base = model.rankerMovieRows.baseAddress else { return nil }
+        let customer = model.customerIndex(of: customerId)
+        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        guard weights.count == history.count else { return nil }
+        var scores = [Float](repeating: 0, count: scoreCount)
+        scores.withUnsafeMutableBufferPointer { scores in
+            prior.withUnsafeBufferPointer { prior in
+                RankerScoring.itemItem(rows: base, stride: model.rankerStride, movieCount: model.movieCount, prior: prior.baseAddress!,
+                                       history: history, weights: weights, into: scores.baseAddress!)
+            }
+        }
+        addWatches(watched, customerId: customerId, to: &scores)
+        return scores
+    }
+
+    /// Raises each of `movies` (dense indices not yet in `scores`) to weight 1 in a customer's
+    /// EASE scores: one row times (1 − the positive part of its training weight), in the order
+    /// given. A fold-in of one watch costs one row instead of the whole history.
+    public func addWatches(_ movies: [UInt32], customerId: UInt32, to scores: inout [Float]) {
+        guard ranksWithEASE, let base = model.rankerMovieRows.baseAddress, scores.count == scoreCount else { return }
+        let customer = model.customerIndex(of: customerId)
+        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let stride = model.rankerStride
+        scores.withUnsafeMutableBufferPointer { scores in
+            for movie in movies where Int(movie) < model.movieCount {
+                var trained: Float = 0
+                if weights.count == history.count, let index = Self.position(of: movie, in: history) { trained = max(weights[index], 0) }
+                let raise = 1 - trained
+                if raise != 0 { VectorMath.axpy(raise, base + Int(movie) * stride, scores.baseAddress!, count: stride) }
+            }
+        }
+    }
+
+    /// Binary search in an ascending list of dense indices.
+    private static func position(of movie: UInt32, in sorted: UnsafeBufferPointer<UInt32>) -> Int? {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < movie { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && sorted[low] == movie ? low : nil
     }
 
     /// A training history with watched movies added at weight 1 (a watched movie rated low
