@@ -33,17 +33,28 @@ final class WatchLogFollower: Service, Sendable {
         var skipped = 0
     }
 
+    /// The first offset at or after a time (ms) in each partition, where the brokers can say.
+    typealias OffsetsByTime = @Sendable (_ consumer: KafkaConsumer, _ milliseconds: Int64, _ partitions: Set<KafkaTopicPartition>) async
+        -> [KafkaTopicPartition: Int64]
+
     private let settings: Settings
     private let models: ModelHolder
     private let metrics: APIMetrics
     private let logger: Logger
+    private let offsetsByTime: OffsetsByTime
     private let current = Mutex(Status())
 
-    init(settings: Settings, models: ModelHolder, metrics: APIMetrics, logger: Logger) {
+    /// `offsetsByTime` asks the brokers (ListOffsets by timestamp); tests stand in for a broker
+    /// that answers it, which librdkafka's mock cluster does not.
+    init(settings: Settings, models: ModelHolder, metrics: APIMetrics, logger: Logger,
+         offsetsByTime: @escaping OffsetsByTime = { consumer, milliseconds, partitions in
+             await consumer.offsets(atOrAfter: milliseconds, in: partitions, timeout: .seconds(10))
+         }) {
         self.settings = settings
         self.models = models
         self.metrics = metrics
         self.logger = logger
+        self.offsetsByTime = offsetsByTime
     }
 
     var status: Status { current.withLock { $0 } }
@@ -79,13 +90,13 @@ final class WatchLogFollower: Service, Sendable {
         var startingEnds: [KafkaTopicPartition: ClosedRange<Int64>]? = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let messages = try await consumer.poll(maximum: 2_000, timeout: .milliseconds(100))
-            if !messages.isEmpty { apply(messages) }
             let partitions = consumer.assignedPartitions
+            var sought: Set<KafkaTopicPartition> = []
             if partitions != assigned {
                 let added = partitions.subtracting(assigned)
                 assigned = partitions
                 if startingEnds != nil {
-                    try await seekToCutoff(consumer, added)
+                    sought = await seekToCutoff(consumer, added)
                     startingEnds = await consumer.logRanges(of: partitions, timeout: .seconds(5))
                 }
             } else if let ends = startingEnds, ends.count < assigned.count {
@@ -93,6 +104,10 @@ final class WatchLogFollower: Service, Sendable {
                 let missing = assigned.filter { ends[$0] == nil }
                 startingEnds = ends.merging(await consumer.logRanges(of: missing, timeout: .seconds(5))) { old, _ in old }
             }
+            // A partition assigned during this poll may have delivered messages from its start
+            // before the seek: they are read again from the cutoff, so they are left out here.
+            let kept = sought.isEmpty ? messages : messages.filter { !sought.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
+            if !kept.isEmpty { apply(kept) }
             let lag: Int64?
             if let ends = startingEnds {
                 // Still reading the log as it was at the start.
@@ -137,18 +152,21 @@ final class WatchLogFollower: Service, Sendable {
     /// the events before it are what the model learned from. Where the brokers cannot say (none
     /// that late, or librdkafka's mock cluster, which answers -1 either way) reading starts at the
     /// beginning and events before the cutoff are skipped one by one, with the same result.
-    private func seekToCutoff(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async throws {
-        guard !partitions.isEmpty, let cutoff = models.model?.cutoffMilliseconds else { return }
-        let offsets = await consumer.offsets(atOrAfter: cutoff, in: partitions, timeout: .seconds(10))
-        guard !offsets.isEmpty else { return }
+    /// Returns the partitions sought.
+    private func seekToCutoff(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async -> Set<KafkaTopicPartition> {
+        guard !partitions.isEmpty, let cutoff = models.model?.cutoffMilliseconds else { return [] }
+        let offsets = await offsetsByTime(consumer, cutoff, partitions).filter { partitions.contains($0.key) && $0.value >= 0 }
+        guard !offsets.isEmpty else { return [] }
         do {
             try await consumer.seek(offsets, timeout: .seconds(10))
             startOffsetsStore.withLock { $0.merge(offsets) { _, new in new } }
             logger.info("watch log read from the model's cutoff", metadata: [
                 "follow.partitions_sought": "\(offsets.count)", "follow.skipped_before_cutoff": "\(offsets.values.reduce(0, +))"])
+            return Set(offsets.keys)
         } catch {
             // Reading from the start is slower, never wrong.
             logger.warning("could not seek to the model's cutoff; reading from the start", metadata: ["kafka.error": "\(error)"])
+            return []
         }
     }
 

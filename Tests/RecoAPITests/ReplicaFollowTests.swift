@@ -6,6 +6,7 @@ import RecoCore
 @testable import RecoAPI
 import RecoKafka
 import ServiceLifecycle
+import Synchronization
 import Testing
 import TestSupport
 
@@ -27,11 +28,13 @@ import TestSupport
         }
     }
 
-    private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger) async throws -> Replica {
+    private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger,
+                              offsetsByTime: WatchLogFollower.OffsetsByTime? = nil) async throws -> Replica {
         let holder = ModelHolder(modelPath: path, moviesPath: models.moviesPath, metrics: APIMetrics(), logger: logger)
         holder.install(try await ServingModel.load(modelPath: path, moviesPath: models.moviesPath))
-        let follower = WatchLogFollower(settings: .init(configuration: kafka, topic: topic, connectTimeout: .seconds(10), readyLag: 0),
-                                        models: holder, metrics: APIMetrics(), logger: logger)
+        let settings = WatchLogFollower.Settings(configuration: kafka, topic: topic, connectTimeout: .seconds(10), readyLag: 0)
+        let follower = offsetsByTime.map { WatchLogFollower(settings: settings, models: holder, metrics: APIMetrics(), logger: logger, offsetsByTime: $0) }
+            ?? WatchLogFollower(settings: settings, models: holder, metrics: APIMetrics(), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: follower)], logger: logger))
         let task = Task { try await group.run() }
         return Replica(holder: holder, follower: follower, group: group, task: task)
@@ -111,8 +114,11 @@ import TestSupport
         try await restarted.stop()
     }
 
-    /// Events before the model's cutoff are what it learned from: the replica starts there.
-    @Test func aReplicaFoldsInOnlyWhatCameAfterTheModelsCutoff() async throws {
+    /// Events before the model's cutoff are what it learned from: the replica starts there. A
+    /// broker that answers ListOffsets by time has the replica seek past them (the mock cluster
+    /// does not, so the test answers as a broker would: each partition's end when the cutoff
+    /// came); one that cannot has them read and skipped one by one. Same state either way.
+    @Test(arguments: [true, false]) func aReplicaFoldsInOnlyWhatCameAfterTheModelsCutoff(brokerFindsOffsetsByTime: Bool) async throws {
         let models = try TestModels()
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         defer { withExtendedLifetime(cluster) {} }
@@ -129,19 +135,40 @@ import TestSupport
             #expect(await producer.flush(timeout: .seconds(10)) == 0)
         }
         try await produce(1_000..<1_300)
+        let partitions: Set<KafkaTopicPartition> = [.init(topic: topic, partition: 0), .init(topic: topic, partition: 1)]
+        let probe = try KafkaConsumer(configuration: kafka, groupId: "probe-\(UUID().uuidString.prefix(8))", topics: [topic], logger: logger)
+        let endsAtCutoff = await probe.logRanges(of: partitions, timeout: .seconds(10)).mapValues(\.upperBound)
+        await probe.close()
+        #expect(endsAtCutoff.count == 2 && endsAtCutoff.values.reduce(0, +) == 300, "\(endsAtCutoff)")
         // The model's creation time has whole seconds.
         try await Task.sleep(for: .milliseconds(1_100))
         let path = try models.writeRankerModel()
         try await Task.sleep(for: .milliseconds(1_100))
         try await produce(2_000..<2_010)
-        let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
+        let asked = AskedTimes()
+        let broker: WatchLogFollower.OffsetsByTime = { _, milliseconds, requested in
+            asked.times.withLock { $0.append(milliseconds) }
+            return endsAtCutoff.filter { requested.contains($0.key) }
+        }
+        let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger,
+                                             offsetsByTime: brokerFindsOffsetsByTime ? broker : nil)
         try await waitUntilCaughtUp(replica, folded: 10)
         #expect(replica.follower.status.folded == 10)
         #expect(replica.holder.overlay.count == 10)
         #expect(replica.holder.overlay.watches(of: 1_000).isEmpty)
-        // Sought past (a real broker) or read and skipped (the mock answers no offset by time).
-        #expect([0, 300].contains(replica.follower.status.skipped), "\(replica.follower.status)")
+        // Sought past: nothing before the cutoff is read; read from the start: each one skipped.
+        let skipped = brokerFindsOffsetsByTime ? 0 : 300
+        #expect(replica.follower.status.skipped == skipped, "\(replica.follower.status)")
+        if brokerFindsOffsetsByTime {
+            let cutoff = try #require(replica.holder.model?.cutoffMilliseconds)
+            #expect(asked.times.withLock { $0 } == [cutoff])
+        }
         try await replica.stop()
+    }
+
+    /// The times a stand-in broker was asked for.
+    private final class AskedTimes: Sendable {
+        let times = Mutex<[Int64]>([])
     }
 
     @Test func readinessWaitsUntilTheReplicaHasCaughtUp() async throws {
