@@ -28,29 +28,41 @@ struct RecencyList<Value> {
     mutating func setNewest(_ key: UInt32, _ value: Value) {
         remove(key)
         nodes[key] = Node(value: value, older: newest, newer: nil)
-        if let newest { nodes[newest]?.newer = key }
+        if let newest { setNewer(of: newest, to: key) }
         newest = key
         if oldest == nil { oldest = key }
     }
 
-    /// Makes an existing key the most recent.
+    /// Makes an existing key the most recent by relinking it: the value stays where it is.
     mutating func touch(_ key: UInt32) {
-        guard newest != key, let value = remove(key) else { return }
-        setNewest(key, value)
+        guard newest != key, let index = nodes.index(forKey: key) else { return }
+        unlink(older: nodes.values[index].older, newer: nodes.values[index].newer)
+        nodes.values[index].older = newest
+        nodes.values[index].newer = nil
+        if let newest { setNewer(of: newest, to: key) }
+        newest = key
+        if oldest == nil { oldest = key }
     }
 
     @discardableResult
     mutating func remove(_ key: UInt32) -> Value? {
         guard let node = nodes.removeValue(forKey: key) else { return nil }
-        if let older = node.older { nodes[older]?.newer = node.newer } else { oldest = node.newer }
-        if let newer = node.newer { nodes[newer]?.older = node.older } else { newest = node.older }
+        unlink(older: node.older, newer: node.newer)
         return node.value
     }
 
-    mutating func removeAll() {
-        nodes.removeAll()
-        oldest = nil
-        newest = nil
+    /// Joins a node's neighbours to each other. Through indices, so no node is copied out and back.
+    private mutating func unlink(older: UInt32?, newer: UInt32?) {
+        if let older { setNewer(of: older, to: newer) } else { oldest = newer }
+        if let newer {
+            if let index = nodes.index(forKey: newer) { nodes.values[index].older = older }
+        } else {
+            newest = older
+        }
+    }
+
+    private mutating func setNewer(of key: UInt32, to newer: UInt32?) {
+        if let index = nodes.index(forKey: key) { nodes.values[index].newer = newer }
     }
 
     /// Every key, least recent first.

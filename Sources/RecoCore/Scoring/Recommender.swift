@@ -15,6 +15,13 @@ public struct Recommender: Sendable {
     /// mean positive history per customer (for the frequency-scaled λ), computed once per model.
     private let foldInSolver: (trainer: ALSTrainer, gram: [Float], meanCount: Float)?
 
+    /// Dense index + 1 of each movie id (0: not in the model), when the largest id is small
+    /// enough (Netflix: 17,770; MovieLens 25M: 209,171); empty otherwise. A fold-in maps every
+    /// watched id, and a binary search over the ids cost a fifth of reco-api's CPU with fold-in
+    /// in the stream bench (mispredicted branches).
+    private let movieIndexTable: [UInt32]
+    static let largestTabledMovieId: UInt32 = 1 << 22
+
     /// Conjugate-gradient steps of a fold-in: enough to land within 1e-3 of the exact solve
     /// from the training vector or from zero (training uses 3 per iteration, warm-started).
     public static let foldInSteps = 12
@@ -33,6 +40,13 @@ public struct Recommender: Sendable {
             prior = RankerScoring.prior(popularity: popularity, stride: model.rankerStride)
         } else {
             prior = []
+        }
+        if let largest = model.movieIds.max(), largest < Self.largestTabledMovieId {
+            var table = [UInt32](repeating: 0, count: Int(largest) + 1)
+            for (index, id) in model.movieIds.enumerated() { table[Int(id)] = UInt32(index + 1) }
+            movieIndexTable = table
+        } else {
+            movieIndexTable = []
         }
         if model.ranker == .ials, let rows = model.rankerMovieRows.baseAddress {
             rankerNorms = (0..<model.movieCount).map { VectorMath.squaredNorm(rows + $0 * model.rankerStride, count: model.rankerStride).squareRoot() }
@@ -59,7 +73,11 @@ public struct Recommender: Sendable {
     public func foldIn(customerId: UInt32, watched movieIds: [UInt32]) -> FoldedHistory? {
         var movies: [UInt32] = []
         movies.reserveCapacity(movieIds.count)
-        for id in movieIds { if let index = model.movieIndex(of: id) { movies.append(UInt32(index)) } }
+        if movieIndexTable.isEmpty {
+            for id in movieIds { if let index = model.movieIndex(of: id) { movies.append(UInt32(index)) } }
+        } else {
+            for id in movieIds where Int(id) < movieIndexTable.count && movieIndexTable[Int(id)] > 0 { movies.append(movieIndexTable[Int(id)] - 1) }
+        }
         guard !movies.isEmpty else { return nil }
         movies.sort()
         // Each movie once, in place.

@@ -171,6 +171,11 @@ import TestSupport
         #expect(first.items.map(\.movieId) != before.items.map(\.movieId).filter { $0 != firstMovie } || other.items.map(\.movieId) != before.items.map(\.movieId))
         // A movie the model does not know changes nothing.
         #expect(recommender.foldIn(customerId: newcomer, watched: [4_000_000_000]) == nil)
+        // Ids between the model's (not in it), past its largest, known ones twice: each known one once, in index order.
+        let ids = trained.dataset.movieIds
+        let gap = (1..<ids.count).first { ids[$0] > ids[$0 - 1] + 1 }.map { ids[$0] - 1 }
+        let mixed = [ids[5], ids.max()! + 1, ids[2], 4_000_000_000, ids[5]] + (gap.map { [$0] } ?? [])
+        #expect(recommender.foldIn(customerId: newcomer, watched: mixed)?.movies == [2, 5])
     }
 
     @Test func theSVDAloneExcludesWatchesFromItsLists() async throws {
