@@ -19,6 +19,7 @@ import TestSupport
     private struct Replica {
         var holder: ModelHolder
         var follower: WatchLogFollower
+        var metrics: APIMetrics
         var group: ServiceGroup
         var task: Task<Void, any Error>
 
@@ -30,14 +31,15 @@ import TestSupport
 
     private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger,
                               offsetsByTime: WatchLogFollower.OffsetsByTime? = nil) async throws -> Replica {
-        let holder = ModelHolder(modelPath: path, moviesPath: models.moviesPath, metrics: APIMetrics(), logger: logger)
+        let metrics = APIMetrics()
+        let holder = ModelHolder(modelPath: path, moviesPath: models.moviesPath, metrics: metrics, logger: logger)
         holder.install(try await ServingModel.load(modelPath: path, moviesPath: models.moviesPath))
         let settings = WatchLogFollower.Settings(configuration: kafka, topic: topic, connectTimeout: .seconds(10), readyLag: 0)
-        let follower = offsetsByTime.map { WatchLogFollower(settings: settings, models: holder, metrics: APIMetrics(), logger: logger, offsetsByTime: $0) }
-            ?? WatchLogFollower(settings: settings, models: holder, metrics: APIMetrics(), logger: logger)
+        let follower = offsetsByTime.map { WatchLogFollower(settings: settings, models: holder, metrics: metrics, logger: logger, offsetsByTime: $0) }
+            ?? WatchLogFollower(settings: settings, models: holder, metrics: metrics, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: follower)], logger: logger))
         let task = Task { try await group.run() }
-        return Replica(holder: holder, follower: follower, group: group, task: task)
+        return Replica(holder: holder, follower: follower, metrics: metrics, group: group, task: task)
     }
 
     private func waitUntilCaughtUp(_ replica: Replica, folded: Int) async throws {
@@ -48,6 +50,17 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("replica did not catch up: \(replica.follower.status)")
+    }
+
+    /// The follower refreshes its gauges after each poll, just after it says it caught up.
+    private func waitForMetrics(_ replica: Replica, containing lines: [String]) async throws {
+        var text = ""
+        for _ in 0..<100 {
+            text = String(decoding: replica.metrics.text(), as: UTF8.self)
+            if lines.allSatisfy({ text.split(separator: "\n").contains(Substring($0)) }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("metrics lack some of \(lines):\n\(text)")
     }
 
     private func lists(_ replica: Replica, customers: [UInt32]) -> [[UInt32]] {
@@ -94,6 +107,11 @@ import TestSupport
         #expect(!served[4].contains(4) && !served[4].contains(5))
         let newcomer = first.holder.model!.recommend(customerId: 900, limit: 3, overlay: first.holder.overlay)
         #expect(!newcomer.coldStart)
+        // Both replicas kept the EASE scores of the five customers who watched, and say so.
+        #expect(first.holder.model?.scoreCache?.count == 5)
+        #expect(second.holder.model?.scoreCache?.count == 5)
+        try await waitForMetrics(first, containing: ["reco_online_fold_ins_total 6", "reco_online_overlay_customers_count 5.0",
+                                                     "reco_online_score_cache_customers_count 5.0", "reco_online_lag_messages 0.0"])
 
         // New events reach both replicas; a restarted replica reads everything again.
         let event = WatchEvent(customerId: 902, movieId: 1, title: nil, year: nil, watchedAt: WatchEvent.timestamp(later), source: "test")
