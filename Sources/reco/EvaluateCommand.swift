@@ -130,6 +130,9 @@ extension EvaluateCommand {
                 lines.append("| \(row.recommender) | \(Decimals.format(row.hitRate, places: 4)) | \(Decimals.format(row.ndcg, places: 4)) | \(frozen > 0 ? Decimals.format(row.hitRate / frozen, places: 2) + "×" : "–") |")
             }
             print(lines.joined(separator: "\n"))
+            if let differing = result.keptScoreListsDiffering {
+                Console.line("\(kind.title): kept scores (a following replica's) gave another top-\(result.k) than scoring from scratch for \(Decimals.grouped(differing)) of \(Decimals.grouped(result.events)) events")
+            }
             logger.info("prequential", metadata: ["evaluate.ranker": "\(kind.rawValue)", "evaluate.events": "\(result.events)",
                                                   "evaluate.fold_in_hit_rate": "\(Decimals.format(result.rows[0].hitRate, places: 4))",
                                                   "evaluate.frozen_hit_rate": "\(Decimals.format(frozen, places: 4))"])

@@ -46,9 +46,13 @@ public struct PrequentialEvaluation: Sendable {
         public var rows: [Row]
         /// Mean microseconds per event of fold-in plus top-k (the fold-in replay's cost).
         public var foldInMicroseconds: Double
+        /// EASE: events whose top-k from kept scores (`FoldedScoreCache`, as a following replica
+        /// serves them) differs from the top-k scored from scratch; nil for other rankers.
+        public var keptScoreListsDiffering: Int?
 
         enum CodingKeys: String, CodingKey {
             case events, k, ranker, rows
+            case keptScoreListsDiffering = "kept_score_lists_differing"
             case cutoffDay = "cutoff_day"
             case trainingRatings = "training_ratings"
             case newCustomerEvents = "new_customer_events"
@@ -93,7 +97,10 @@ public struct PrequentialEvaluation: Sendable {
         }
         var frozenLists: [UInt32: [UInt32]] = [:]
         var watched: [UInt32: [UInt32]] = [:]
-        var sums = [(hits: 0, ndcg: 0.0), (hits: 0, ndcg: 0.0), (hits: 0, ndcg: 0.0)]
+        // EASE: the scores a following replica keeps, folded watch by watch, beside the from-scratch fold-in.
+        let keptScores = FoldedScoreCache(recommender: recommender, byteBudget: 1 << 30)
+        var keptDiffering = 0
+        var sums = [(hits: 0, ndcg: 0.0), (hits: 0, ndcg: 0.0), (hits: 0, ndcg: 0.0), (hits: 0, ndcg: 0.0)]
         var newCustomerEvents = 0
         var foldInTime = Duration.zero
         func score(_ list: [UInt32], _ movie: UInt32, into slot: Int) {
@@ -116,17 +123,28 @@ public struct PrequentialEvaluation: Sendable {
             score(frozen, movie, into: 1)
             let own = trainingMovies[customer] ?? []
             score(Array(popular.lazy.filter { !own.contains($0) }.prefix(k)), movie, into: 2)
+            if let keptScores {
+                let kept = folded.map { keptScores.withScores(customerId: customer, $0) }
+                let list = recommender.recommend(customerId: customer, limit: k, folded: kept).items.map(\.movieId)
+                score(list, movie, into: 3)
+                if list != current { keptDiffering += 1 }
+            }
             watched[customer, default: []].append(movie)
+            if let keptScores, let now = recommender.foldIn(customerId: customer, watched: watched[customer] ?? []) {
+                keptScores.fold(customerId: customer, folded: now)
+            }
             if done % 1_000 == 999 { progress(.replaying(done: done + 1, of: events.count)) }
         }
         progress(.replaying(done: events.count, of: events.count))
-        let names = ["fold-in (\(ranker.kind.title))", "frozen model (\(ranker.kind.title))", "most popular"]
+        var names = ["fold-in (\(ranker.kind.title))", "frozen model (\(ranker.kind.title))", "most popular"]
+        if keptScores != nil { names.append("fold-in, kept scores (\(ranker.kind.title))") }
         let rows = zip(names, sums).map { name, sum in
             Row(recommender: name, hitRate: Double(sum.hits) / Double(events.count), ndcg: sum.ndcg / Double(events.count), hits: sum.hits)
         }
         return Result(cutoffDay: cutoffDay, trainingRatings: training.count, events: events.count, newCustomerEvents: newCustomerEvents,
                       k: k, ranker: ranker.summary, rows: rows,
-                      foldInMicroseconds: foldInTime.seconds * 1e6 / Double(events.count))
+                      foldInMicroseconds: foldInTime.seconds * 1e6 / Double(events.count),
+                      keptScoreListsDiffering: keptScores == nil ? nil : keptDiffering)
     }
 
     /// Movie ids by training ratings, most first, ties to the smaller id.

@@ -21,7 +21,10 @@ import TestSupport
         // Every rating is either training (before the cutoff day) or an event (on it or after).
         #expect(result.trainingRatings + result.events == dataset.count)
         #expect(result.trainingRatings == dataset.days.filter { Int($0) < result.cutoffDay }.count)
-        #expect(result.rows.map(\.recommender) == ["fold-in (EASE)", "frozen model (EASE)", "most popular"])
+        #expect(result.rows.map(\.recommender) == ["fold-in (EASE)", "frozen model (EASE)", "most popular", "fold-in, kept scores (EASE)"])
+        // A following replica's kept scores serve the lists scoring from scratch gives.
+        #expect(result.keptScoreListsDiffering == 0)
+        #expect(result.rows[3].hits == result.rows[0].hits)
         for row in result.rows {
             #expect(row.hits <= result.events)
             #expect(abs(row.hitRate - Double(row.hits) / Double(result.events)) < 1e-12)
