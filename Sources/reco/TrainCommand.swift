@@ -78,11 +78,6 @@ struct TrainCommand: ParsableCommand {
             job.rankers = kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) }
             job.rankerValidation = noRankerValidation && kinds.count == 1 ? nil : validationSplit.split(seed: training.seed &+ 1)
             job.watches = try data.loadWatches()
-            if !job.watches.isEmpty {
-                let used = job.denseWatches.count
-                Console.line("watches: \(Decimals.grouped(used)) of \(Decimals.grouped(job.watches.count)) join the ranker's feedback (the others are of customers or movies without ratings here: fold-in serves them)")
-                logger.info("watches", metadata: ["train.watches": "\(job.watches.count)", "train.watches_used": "\(used)"])
-            }
         }
         logger.info("training", metadata: [
             "train.ratings": "\(dataset.count)", "train.customers": "\(dataset.customerCount)", "train.movies": "\(dataset.movieCount)",
@@ -103,6 +98,11 @@ struct TrainCommand: ParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
+        if !job.watches.isEmpty {
+            let used = outcome.watches.count
+            Console.line("watches: \(Decimals.grouped(used)) of \(Decimals.grouped(job.watches.count)) joined the ranker's feedback (the others are of customers or movies without ratings here: fold-in serves them)")
+            logger.info("watches", metadata: ["train.watches": "\(job.watches.count)", "train.watches_used": "\(used)"])
+        }
         let metadata = try job.write(outcome, to: output)
         let metricsPath = Self.metricsPath(for: output)
         let encoder = JSONEncoder()

@@ -29,6 +29,27 @@ import TestSupport
         }
     }
 
+    /// A topic on a mock cluster of its own, and a producer of watch events into it.
+    private struct WatchLog {
+        let cluster: KafkaMockCluster
+        let topic: String
+        let kafka: KafkaConfiguration
+        let producer: KafkaProducer
+
+        init(_ name: String, partitions: Int, logger: Logger) throws {
+            cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+            topic = "\(name)-\(UUID().uuidString.prefix(8))"
+            try cluster.createTopic(topic, partitions: partitions)
+            kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+            producer = try KafkaProducer(configuration: kafka, logger: logger)
+        }
+
+        func send(customer: UInt32, movie: UInt32, at time: Date) async throws {
+            let event = WatchEvent(customerId: customer, movieId: movie, title: nil, year: nil, watchedAt: WatchEvent.timestamp(time), source: "test")
+            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+        }
+    }
+
     private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger,
                               offsetsByTime: WatchLogFollower.OffsetsByTime? = nil) async throws -> Replica {
         let metrics = APIMetrics()
@@ -71,20 +92,16 @@ import TestSupport
     @Test func replicasOfOneTopicConvergeAndARestartedOneRebuildsTheSameState() async throws {
         let models = try TestModels()
         let path = try models.writeRankerModel()
-        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        defer { withExtendedLifetime(cluster) {} }
-        let topic = "follow-\(UUID().uuidString.prefix(8))"
-        try cluster.createTopic(topic, partitions: 3)
-        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
-        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let log = try WatchLog("follow", partitions: 3, logger: logger)
+        defer { withExtendedLifetime(log) {} }
+        let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
         let later = Date().addingTimeInterval(5)
         // Customers 100…600 are in the model, 900 and 901 are not; an event from before the
         // model's cutoff (it learned from it) and a message that is no event are skipped.
         let events: [(UInt32, UInt32, Date)] = [(100, 3, later), (200, 2, later), (900, 4, later), (300, 5, later),
                                                  (901, 1, later), (900, 5, later.addingTimeInterval(1)), (600, 2, Date(timeIntervalSince1970: 1_000_000))]
         for (customer, movie, time) in events {
-            let event = WatchEvent(customerId: customer, movieId: movie, title: nil, year: nil, watchedAt: WatchEvent.timestamp(time), source: "test")
-            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+            try await log.send(customer: customer, movie: movie, at: time)
         }
         try await producer.send(KafkaOutgoingMessage(topic: topic, key: Array("100".utf8), value: Array("not an event".utf8)))
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
@@ -114,8 +131,7 @@ import TestSupport
                                                      "reco_online_score_cache_customers_count 5.0", "reco_online_lag_messages 0.0"])
 
         // New events reach both replicas; a restarted replica reads everything again.
-        let event = WatchEvent(customerId: 902, movieId: 1, title: nil, year: nil, watchedAt: WatchEvent.timestamp(later), source: "test")
-        try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+        try await log.send(customer: 902, movie: 1, at: later)
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
         try await waitUntilCaughtUp(first, folded: 7)
         try await waitUntilCaughtUp(second, folded: 7)
@@ -138,17 +154,12 @@ import TestSupport
     /// came); one that cannot has them read and skipped one by one. Same state either way.
     @Test(arguments: [true, false]) func aReplicaFoldsInOnlyWhatCameAfterTheModelsCutoff(brokerFindsOffsetsByTime: Bool) async throws {
         let models = try TestModels()
-        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        defer { withExtendedLifetime(cluster) {} }
-        let topic = "cutoff-\(UUID().uuidString.prefix(8))"
-        try cluster.createTopic(topic, partitions: 2)
-        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
-        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let log = try WatchLog("cutoff", partitions: 2, logger: logger)
+        defer { withExtendedLifetime(log) {} }
+        let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
         func produce(_ customers: Range<UInt32>) async throws {
             for customer in customers {
-                let event = WatchEvent(customerId: customer, movieId: 1 + customer % 5, title: nil, year: nil,
-                                       watchedAt: WatchEvent.timestamp(Date()), source: "test")
-                try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+                try await log.send(customer: customer, movie: 1 + customer % 5, at: Date())
             }
             #expect(await producer.flush(timeout: .seconds(10)) == 0)
         }
@@ -192,17 +203,11 @@ import TestSupport
     @Test func readinessWaitsUntilTheReplicaHasCaughtUp() async throws {
         let models = try TestModels()
         let path = try models.writeRankerModel()
-        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        defer { withExtendedLifetime(cluster) {} }
-        let topic = "ready-\(UUID().uuidString.prefix(8))"
-        try cluster.createTopic(topic, partitions: 2)
-        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
-        let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        let later = WatchEvent.timestamp(Date().addingTimeInterval(5))
-        for customer in UInt32(1_000)..<UInt32(3_000) {
-            let event = WatchEvent(customerId: customer, movieId: 1 + customer % 5, title: nil, year: nil, watchedAt: later, source: "test")
-            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
-        }
+        let log = try WatchLog("ready", partitions: 2, logger: logger)
+        defer { withExtendedLifetime(log) {} }
+        let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
+        let later = Date().addingTimeInterval(5)
+        for customer in UInt32(1_000)..<UInt32(3_000) { try await log.send(customer: customer, movie: 1 + customer % 5, at: later) }
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
         let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
         let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil, follower: replica.follower))

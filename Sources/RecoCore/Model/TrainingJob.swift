@@ -20,6 +20,8 @@ public struct TrainingJob: Sendable {
         /// The ranker fitted on the same training ratings, and how it was chosen.
         public var ranker: TrainedRanker?
         public var rankerMetadata: RankerMetadata?
+        /// `watches` on the data set's dense indices, as the ranker learned them and the file keeps them.
+        public var watches: [(customer: UInt32, movie: UInt32)] = []
     }
 
     /// Progress of the ranker stage, for terminals and logs.
@@ -79,15 +81,16 @@ public struct TrainingJob: Sendable {
             report.holdoutRMSE.map { Accuracy(rmse: $0, mae: report.holdoutMAE ?? 0, count: test?.count ?? 0) }
         } ?? test.map { Accuracy.measure(model, on: $0) }
         var outcome = Outcome(model: model, epochs: epochs, training: training, holdoutCount: test?.count ?? 0, holdout: accuracy, seconds: seconds)
+        outcome.watches = denseWatches()
         if !rankers.isEmpty {
-            let (ranker, metadata) = try fitRanker(training, rows: trainingRows, progress: rankerProgress)
+            let (ranker, metadata) = try fitRanker(training, rows: trainingRows, watches: outcome.watches, progress: rankerProgress)
             outcome.ranker = ranker
             outcome.rankerMetadata = metadata
         }
         return outcome
     }
 
-    private func fitRanker(_ training: TrainingRatings, rows: [Int], progress: (RankerStage) -> Void) throws(TrainingError) -> (TrainedRanker, RankerMetadata) {
+    private func fitRanker(_ training: TrainingRatings, rows: [Int], watches: [(customer: UInt32, movie: UInt32)], progress: (RankerStage) -> Void) throws(TrainingError) -> (TrainedRanker, RankerMetadata) {
         var chosen = rankers[0]
         var trials: [RankerSelection.Trial] = []
         var chosenBy: String?
@@ -104,7 +107,7 @@ public struct TrainingJob: Sendable {
             chosenBy = "\(selection.metric.rawValue)@\(selection.k) on a validation split (\(split.summary)) of the training ratings"
         }
         chosen.threads = parameters.threads
-        let matrix = InteractionMatrix(training, weighting: chosen.weighting, watches: denseWatches)
+        let matrix = InteractionMatrix(training, weighting: chosen.weighting, watches: watches)
         let ranker = try TrainedRanker.train(matrix, parameters: chosen)
         progress(.fitted(ranker))
         let metadata = RankerMetadata(parameters: chosen, trainingSeconds: ranker.seconds, interactions: matrix.count,
@@ -114,7 +117,7 @@ public struct TrainingJob: Sendable {
 
     /// `watches` on the data set's dense indices; watches of customers or movies it does not
     /// have are left out (fold-in serves them).
-    public var denseWatches: [(customer: UInt32, movie: UInt32)] {
+    private func denseWatches() -> [(customer: UInt32, movie: UInt32)] {
         dataset.customerIds.withUnsafeBufferPointer { customers in
             dataset.movieIds.withUnsafeBufferPointer { movies in
                 watches.compactMap { watch in
@@ -138,7 +141,7 @@ public struct TrainingJob: Sendable {
             trainingSeconds: outcome.seconds, epochs: outcome.epochs)
         metadata.ranker = outcome.rankerMetadata
         try ModelFileWriter.write(outcome.model, customerIds: dataset.customerIds, movieIds: dataset.movieIds,
-                                  ratings: outcome.training, watches: denseWatches, ranker: outcome.ranker,
+                                  ratings: outcome.training, watches: outcome.watches, ranker: outcome.ranker,
                                   weighting: outcome.ranker?.parameters.weighting ?? FeedbackWeighting(),
                                   metadata: metadata, to: path)
         return metadata

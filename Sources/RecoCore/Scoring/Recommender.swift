@@ -89,10 +89,10 @@ public struct Recommender: Sendable {
         movies.removeLast(movies.count - kept)
         guard let solver = foldInSolver else { return FoldedHistory(movies: movies) }
         let customer = model.customerIndex(of: customerId)
-        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        let empty = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
-        let merged = weights.count == history.count ? Self.withWatches(history, weights, movies) : Self.withWatches(empty, UnsafeBufferPointer(start: nil, count: 0), movies)
+        // A history whose weights do not match (a damaged file) counts as none.
+        let training = trainingHistory(customer)
+        let usable = training.weights.count == training.movies.count ? training : trainingHistory(nil)
+        let merged = Self.withWatches(usable.movies, usable.weights, movies)
         // Training learns from positive weights only, and so does its solve.
         let positive = merged.weights.indices.filter { merged.weights[$0] > 0 && Int(merged.movies[$0]) < model.movieCount }
         let stride = model.rankerStride
@@ -117,7 +117,7 @@ public struct Recommender: Sendable {
         if customer == nil && (watched.isEmpty || !useRanker) {
             return coldStart(customerId, limit: limit, useRanker: useRanker, excluding: excludeRated ? watched : [])
         }
-        let trained = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let trained = trainingHistory(customer).movies
         guard excludeRated else {
             return rank(customerId, customer: customer, folded: folded, useRanker: useRanker, limit: limit,
                         excluded: UnsafeBufferPointer(start: nil, count: 0))
@@ -230,8 +230,7 @@ public struct Recommender: Sendable {
     /// when there is no positive history.
     private func easeScores(customer: Int?, watched: [UInt32], into scores: UnsafeMutablePointer<Float>) -> Bool {
         guard let base = model.rankerMovieRows.baseAddress else { return false }
-        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let (history, weights) = trainingHistory(customer)
         guard weights.count == history.count else { return false }
         func score(_ history: UnsafeBufferPointer<UInt32>, _ weights: UnsafeBufferPointer<Float>) -> Bool {
             guard weights.contains(where: { $0 > 0 }) else { return false }
@@ -245,6 +244,14 @@ public struct Recommender: Sendable {
         guard !watched.isEmpty else { return score(history, weights) }
         let (movies, merged) = Self.withWatches(history, weights, watched)
         return movies.withUnsafeBufferPointer { movies in merged.withUnsafeBufferPointer { score(movies, $0) } }
+    }
+
+    /// A customer's training history (dense movie indices, ascending) and the weight of each;
+    /// both empty for a customer the model does not know, the weights for a file without them.
+    private func trainingHistory(_ customer: Int?) -> (movies: UnsafeBufferPointer<UInt32>, weights: UnsafeBufferPointer<Float>) {
+        let none = (UnsafeBufferPointer<UInt32>(start: nil, count: 0), UnsafeBufferPointer<Float>(start: nil, count: 0))
+        guard let customer else { return none }
+        return (model.ratedMovies(customer: customer), model.ratedWeights(customer: customer) ?? none.1)
     }
 
     /// Floats in an EASE score vector (a padded row).
@@ -261,8 +268,7 @@ public struct Recommender: Sendable {
     public func foldedScores(customerId: UInt32, watched: [UInt32]) -> [Float]? {
         guard ranksWithEASE, let base = model.rankerMovieRows.baseAddress else { return nil }
         let customer = model.customerIndex(of: customerId)
-        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let (history, weights) = trainingHistory(customer)
         guard weights.count == history.count else { return nil }
         var scores = [Float](repeating: 0, count: scoreCount)
         scores.withUnsafeMutableBufferPointer { scores in
@@ -281,28 +287,16 @@ public struct Recommender: Sendable {
     public func addWatches(_ movies: [UInt32], customerId: UInt32, to scores: inout [Float]) {
         guard ranksWithEASE, let base = model.rankerMovieRows.baseAddress, scores.count == scoreCount else { return }
         let customer = model.customerIndex(of: customerId)
-        let history = customer.map { model.ratedMovies(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        let weights = customer.flatMap { model.ratedWeights(customer: $0) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        let (history, weights) = trainingHistory(customer)
         let stride = model.rankerStride
         scores.withUnsafeMutableBufferPointer { scores in
             for movie in movies where Int(movie) < model.movieCount {
                 var trained: Float = 0
-                if weights.count == history.count, let index = Self.position(of: movie, in: history) { trained = max(weights[index], 0) }
+                if weights.count == history.count, let index = SortedIds.index(of: movie, in: history) { trained = max(weights[index], 0) }
                 let raise = 1 - trained
                 if raise != 0 { VectorMath.axpy(raise, base + Int(movie) * stride, scores.baseAddress!, count: stride) }
             }
         }
-    }
-
-    /// Binary search in an ascending list of dense indices.
-    private static func position(of movie: UInt32, in sorted: UnsafeBufferPointer<UInt32>) -> Int? {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < movie { low = middle + 1 } else { high = middle }
-        }
-        return low < sorted.count && sorted[low] == movie ? low : nil
     }
 
     /// A training history with watched movies added at weight 1 (a watched movie rated low
