@@ -15,12 +15,16 @@ public final class DagRunner: Sendable {
     private let record: Mutex<RunRecord>
     private let attempts = Mutex<[String: TaskAttempt]>([:])
     private let stopping = Atomic<Bool>(false)
+    private let clock: any DagClock
 
-    public init(dag: Dag, store: RunStore, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger) {
+    /// `clock` times retry delays and readiness probes (tests inject a virtual one).
+    public init(dag: Dag, store: RunStore, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+                clock: any DagClock = SystemDagClock()) {
         self.dag = dag
         self.store = store
         self.environment = environment
         self.logger = logger
+        self.clock = clock
         runId = RunStore.newRunId()
         record = Mutex(RunRecord(dagId: dag.id, runId: runId, file: dag.file, state: .running, pid: getpid(), startedAt: Date(), order: dag.tasks.map(\.id),
                                  tasks: Dictionary(uniqueKeysWithValues: dag.tasks.map { ($0.id, RunRecord.TaskRecord(state: .pending, attempts: 0, logs: [])) })))
@@ -105,7 +109,7 @@ public final class DagRunner: Sendable {
             taskEnvironment["DAGRUN_TASK_ID"] = task.id
             taskEnvironment["DAGRUN_RUN_DIR"] = runDirectory
             taskEnvironment["DAGRUN_TRY_NUMBER"] = String(attemptNumber)
-            let attempt = TaskAttempt(task: task, environment: taskEnvironment, paths: paths, client: client, logger: logger) { [self] in
+            let attempt = TaskAttempt(task: task, environment: taskEnvironment, paths: paths, client: client, clock: clock, logger: logger) { [self] in
                 update(task.id) { $0.servicesReadyAt = Date() }
             }
             update(task.id) {
@@ -144,7 +148,8 @@ public final class DagRunner: Sendable {
                     }
                     logger.warning("task failed, will retry", metadata: ["dag.task": "\(task.id)", "dag.attempt": "\(attemptNumber)",
                                                                         "dag.error": "\(message)", "dag.retry_in": "\(DurationText.format(delay))"])
-                    await sleep(delay)
+                    // Cut short (within 50 ms) by a stop request.
+                    await clock.sleep(for: delay) { self.stopping.load(ordering: .acquiring) }
                     if stopping.load(ordering: .acquiring) {
                         update(task.id) {
                             $0.state = .stopped
@@ -163,14 +168,6 @@ public final class DagRunner: Sendable {
                 logger.error("task failed", metadata: ["dag.task": "\(task.id)", "dag.attempt": "\(attemptNumber)", "dag.error": "\(message)"])
                 return
             }
-        }
-    }
-
-    /// Sleeps, cut short (within 50 ms) by a stop request.
-    private func sleep(_ duration: Duration) async {
-        let deadline = ContinuousClock.now + duration
-        while ContinuousClock.now < deadline && !stopping.load(ordering: .acquiring) {
-            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
         }
     }
 

@@ -30,19 +30,22 @@ final class TaskAttempt: Sendable {
     let environment: [String: String]
     let paths: Paths
     let client: HTTPClient
+    /// Probe intervals, start periods and deadlines.
+    let clock: any DagClock
     let logger: Logger
     /// Called once, when every service is started and every probed one is ready.
     let onServicesUp: @Sendable () -> Void
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
 
-    init(task: DagTask, environment: [String: String], paths: Paths, client: HTTPClient, logger: Logger,
+    init(task: DagTask, environment: [String: String], paths: Paths, client: HTTPClient, clock: any DagClock = SystemDagClock(), logger: Logger,
          onServicesUp: @escaping @Sendable () -> Void = {}) {
         self.task = task
         self.onServicesUp = onServicesUp
         self.environment = environment
         self.paths = paths
         self.client = client
+        self.clock = clock
         self.logger = logger
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
     }
@@ -187,8 +190,8 @@ final class TaskAttempt: Sendable {
         if let probe = service.readiness {
             let checker = ProbeChecker(client: client, environment: environment, directory: service.workingDirectory ?? task.workingDirectory,
                                        logFile: log + ".probe")
-            background.append(Task { [continuation, logger, task] in
-                let started = ContinuousClock.now
+            background.append(Task { [continuation, logger, task, clock] in
+                let started = clock.now
                 var failures = 0
                 while !Task.isCancelled {
                     if await checker.check(probe) {
@@ -196,18 +199,18 @@ final class TaskAttempt: Sendable {
                         return
                     }
                     // Failures within start_period are expected; later ones are reported now and then.
-                    if ContinuousClock.now - started >= probe.startPeriod {
+                    if clock.now - started >= probe.startPeriod {
                         if failures % 10 == 0 {
                             logger.info("service not ready yet", metadata: ["dag.task": "\(task.id)", "dag.service": "\(service.name)",
                                                                            "dag.probe": "\(probe.check.summary)"])
                         }
                         failures += 1
                     }
-                    if ContinuousClock.now - started >= probe.deadline {
+                    if clock.now - started >= probe.deadline {
                         continuation.yield(.notReady(service.name, message: "service '\(service.name)' was not ready within \(DurationText.format(probe.deadline)) (\(probe.check.summary))"))
                         return
                     }
-                    try? await Task.sleep(for: probe.interval)
+                    await clock.sleep(for: probe.interval)
                 }
             })
         }

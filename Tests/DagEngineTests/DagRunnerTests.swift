@@ -13,15 +13,19 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    private func run(_ yaml: String, stopAfter: Duration? = nil) async throws -> (RunRecord, DagRunner) {
+    /// Runs `yaml` on `clock`; with `stopWhen`, requests a stop as soon as it holds (polled every
+    /// 50 ms for at most 60 s), not after a fixed time that a busy machine may not keep.
+    private func run(_ yaml: String, clock: any DagClock = SystemDagClock(),
+                     stopWhen: (@Sendable () -> Bool)? = nil) async throws -> (RunRecord, DagRunner) {
         let dag = try DagParser(environment: ["DIR": directory]).parse(yaml, file: "test.yaml")
         var logger = Logger(label: "dagrun-test")
         logger.logLevel = .critical
         let runner = DagRunner(dag: dag, store: RunStore(root: directory + "/runs"),
-                                environment: ProcessInfo.processInfo.environment.merging(["DIR": directory]) { _, own in own }, logger: logger)
-        if let stopAfter {
+                                environment: ProcessInfo.processInfo.environment.merging(["DIR": directory]) { _, own in own }, logger: logger,
+                                clock: clock)
+        if let stopWhen {
             Task {
-                try await Task.sleep(for: stopAfter)
+                for _ in 0..<1_200 where !stopWhen() { try await Task.sleep(for: .milliseconds(50)) }
                 runner.requestStop()
             }
         }
@@ -97,26 +101,44 @@ import TestSupport
         #expect(record.state == .failed)
     }
 
+    /// The delays are checked as asked of the clock (a virtual one), so the test does not depend
+    /// on how fast a loaded machine gets through them; `SystemDagClockTests` checks that the real
+    /// clock waits what it is asked.
     @Test func retriesWithExponentialBackoff() async throws {
-        let started = ContinuousClock.now
+        let clock = VirtualDagClock()
         let (record, _) = try await run("""
             dag_id: retry
             tasks:
               - id: flaky
-                command: date +%s.%N >> $DIR/tries; test "$DAGRUN_TRY_NUMBER" -ge 3
+                command: echo $DAGRUN_TRY_NUMBER >> $DIR/tries; test "$DAGRUN_TRY_NUMBER" -ge 3
                 retries: 4
                 retry_delay: 300ms
                 retry_exponential_backoff: true
-            """)
+            """, clock: clock)
         let task = try #require(record.tasks["flaky"])
         #expect(task.state == .success)
         #expect(task.attempts == 3)
         #expect(task.logs.filter { $0.hasSuffix(".log") }.map { ($0 as NSString).lastPathComponent } == ["attempt=1.log", "attempt=2.log", "attempt=3.log"])
-        let times = text("tries").split(separator: "\n").compactMap { Double($0) }
-        try #require(times.count == 3)
-        #expect(times[1] - times[0] >= 0.29, "first retry after retry_delay")
-        #expect(times[2] - times[1] >= 0.59, "second retry after twice retry_delay")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(text("tries") == "1\n2\n3\n", "three attempts, in order")
+        #expect(clock.asked == [.milliseconds(300), .milliseconds(600)], "retry_delay, then twice retry_delay; none after the success")
+    }
+
+    @Test func retriesStopAtTheirCountAndTheDelayAtItsCap() async throws {
+        let clock = VirtualDagClock()
+        let (record, _) = try await run("""
+            dag_id: capped_retry
+            tasks:
+              - id: hopeless
+                command: echo $DAGRUN_TRY_NUMBER >> $DIR/tries; exit 5
+                retries: 4
+                retry_delay: 1s
+                retry_exponential_backoff: true
+                max_retry_delay: 3s
+            """, clock: clock)
+        #expect(record.tasks["hopeless"]?.state == .failed)
+        #expect(record.tasks["hopeless"]?.attempts == 5)
+        #expect(text("tries") == "1\n2\n3\n4\n5\n")
+        #expect(clock.asked == [.seconds(1), .seconds(2), .seconds(3), .seconds(3)])
     }
 
     @Test func executionTimeoutKillsTheWholeProcessTree() async throws {
@@ -157,8 +179,11 @@ import TestSupport
         #expect(ProcessTable.commands(containing: "exec sleep 600").isEmpty && ProcessTable.commands(containing: "sleep 600").isEmpty)
     }
 
+    /// The deadline is counted on the run's clock (a virtual one here): the probe is tried every
+    /// interval until 1 s has passed on it, whatever the machine's load does to real time.
     @Test func aServiceThatNeverBecomesReadyFailsAtItsDeadlineAndStopsEverything() async throws {
         let marker = "78\(Int.random(in: 1000...9999))"
+        let clock = VirtualDagClock()
         let started = ContinuousClock.now
         let (record, _) = try await run("""
             dag_id: never
@@ -174,12 +199,14 @@ import TestSupport
                     depends_on: {broken: service_healthy}
                     command: touch $DIR/must_not_run
               - {id: after, upstream: serve, command: "true"}
-            """)
+            """, clock: clock)
         #expect(record.tasks["serve"]?.state == .failed)
         #expect(record.tasks["serve"]?.message?.contains("service 'broken' was not ready within 1.0 s (GET http://127.0.0.1:9/never)") == true)
         #expect(record.tasks["after"]?.state == .upstreamFailed)
         #expect(!FileManager.default.fileExists(atPath: directory + "/must_not_run"))
-        #expect(ContinuousClock.now - started < .seconds(10), "the 1 s deadline, not the probes' own timeouts, ends it")
+        #expect(clock.asked == Array(repeating: .milliseconds(100), count: 10), "one interval between tries, ten of them to the 1 s deadline")
+        // A safety net against a hang only (60 times the deadline): the assertion above is the check.
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(ProcessTable.commands(containing: marker).isEmpty)
     }
 
@@ -198,10 +225,15 @@ import TestSupport
                     stop: {signal: TERM, grace_period: 500ms}
                     depends_on: [tree]
                   - name: batch
-                    command: exec sleep 600
+                    command: exec sleep \(marker)6
                     wait: exit
               - {id: later, upstream: serve, trigger_rule: always, command: "touch $DIR/later_ran"}
-            """, stopAfter: .seconds(1))
+            """, stopWhen: {
+                // Once every service runs: the stubborn one's child means its trap is set.
+                [3, 4, 6].allSatisfy { number in
+                    ProcessTable.commands(containing: "sleep \(marker)\(number)").contains { $0.hasPrefix("sleep \(marker)\(number)") }
+                }
+            })
         #expect(record.state == .stopped)
         #expect(record.tasks["serve"]?.state == .stopped)
         #expect(record.tasks["later"]?.state == .stopped, "nothing new starts once stopping")

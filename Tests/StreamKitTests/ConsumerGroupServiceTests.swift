@@ -123,6 +123,7 @@ import TestSupport
         await #expect { try await service.run() } throws: { error in
             "\(error)".contains("no Kafka broker answered at 127.0.0.1:\(port) within 2.0 s")
         }
+        // A safety net against waiting for ever (ten times the connect timeout); the message is the check.
         #expect(ContinuousClock.now - started < .seconds(20))
         let finished = handler.finished.load(ordering: .relaxed)
         #expect(finished)
@@ -179,6 +180,7 @@ import TestSupport
             cluster.setBrokerDown(1)
             try await tasks.waitForAll()
         }
+        // A safety net against waiting for ever (30 times the connect timeout); the error is the check.
         #expect(ContinuousClock.now - started < .seconds(60))
         let written = handler.written.withLock { $0 }
         #expect(written == [0])
