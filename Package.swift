@@ -55,15 +55,21 @@ let package = Package(
             name: "RecoStore",
             dependencies: ["CLibPQ", "RecoCore", .product(name: "Logging", package: "swift-log")]),
 
-        // Sets the ports librdkafka's mock brokers listen on (its API cannot; see the C file).
-        .target(name: "CMockBrokerPorts", path: "Sources/CMockBrokerPorts"),
-
-        // librdkafka behind Swift types: producer, consumer, admin, mock cluster.
+        // librdkafka behind Swift types: producer, consumer, admin. Only its RdKafka* files call C.
         .target(
             name: "RecoKafka",
             dependencies: [
-                "CRdKafka", "CMockBrokerPorts", "RecoCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                "CRdKafka", "RecoCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // Sets the ports librdkafka's mock brokers listen on (its API cannot; see the C file). It
+        // defines bind() for the whole process, so only the mock's target links it.
+        .target(name: "CMockBrokerPorts", path: "Sources/CMockBrokerPorts"),
+
+        // librdkafka's mock cluster: for `reco broker` and the tests only.
+        .target(
+            name: "RecoKafkaMock",
+            dependencies: ["CRdKafka", "CMockBrokerPorts", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
 
         // What every executable's command line shares: --log-level and its bootstrap, durations in seconds.
         .target(
@@ -94,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "reco",
             dependencies: [
-                "CommandOptions", "RecoCore", "RecoKafka",
+                "CommandOptions", "RecoCore", "RecoKafka", "RecoKafkaMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -195,12 +201,12 @@ let package = Package(
 
         // Unit tests: no database, no child processes, no browser (Kafka's mock cluster runs in process).
         .testTarget(name: "RecoCoreTests", dependencies: ["RecoCore", "TestSupport"]),
-        .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoCore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RecoKafkaTests", dependencies: ["RecoKafka", "RecoKafkaMock", "RecoCore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RecoStoreTests", dependencies: ["RecoStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "StreamKitTests",
             dependencies: [
-                "StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "TestSupport",
+                "StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "RecoKafkaMock", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -208,18 +214,18 @@ let package = Package(
         .testTarget(name: "ConsumerTests", dependencies: ["consumer", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport"]),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["notifier", "StreamKit", "RecoCore", "RecoKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["notifier", "StreamKit", "RecoCore", "RecoKafka", "RecoKafkaMock", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ProducerTests",
             dependencies: [
-                "producer", "RecoKafka", "RecoCore", "StreamKit", "TestSupport",
+                "producer", "RecoKafka", "RecoKafkaMock", "RecoCore", "StreamKit", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RecoAPITests",
             dependencies: [
-                "RecoAPI", "RecoCore", "RecoKafka", "StreamKit", "TestSupport",
+                "RecoAPI", "RecoCore", "RecoKafka", "RecoKafkaMock", "StreamKit", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
@@ -232,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "consumer", "dashboard", "RecoAPI", "RecoArchive", "RecoCore", "RecoKafka", "RecoStore", "StreamKit", "TestSupport",
+                "consumer", "dashboard", "RecoAPI", "RecoArchive", "RecoCore", "RecoKafka", "RecoKafkaMock", "RecoStore", "StreamKit", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

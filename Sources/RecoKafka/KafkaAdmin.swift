@@ -5,7 +5,7 @@ public enum KafkaAdmin {
     /// Creates the topics that do not exist yet; existing ones are left as they are.
     public static func createTopics(_ topics: [(name: String, partitions: Int)], replicationFactor: Int = -1,
                                     configuration: KafkaConfiguration, logger: Logger) async throws(KafkaError) {
-        let handle = try RdKafkaHandle(type: .producer, configuration: configuration, context: ClientContext(logger: logger), label: "kafka-admin")
+        let handle = try RdKafkaHandle(type: .producer, configuration: configuration, context: RdKafkaClientContext(logger: logger), label: "kafka-admin")
         // Ask the cluster what exists first: nothing to do is the common case, and some
         // clusters (the mock among them) do not answer CreateTopics at all.
         let existing = try await handle.existingTopics(timeout: .seconds(10))

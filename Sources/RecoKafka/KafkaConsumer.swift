@@ -21,8 +21,8 @@ public final class KafkaConsumer: Sendable {
             // A fetch returns after at most 50 ms without data (librdkafka waits 500 ms): low latency at low rates.
             .withDefault("fetch.wait.max.ms", "50")
         settings.set("group.id", groupId)
-        let assignment = Assignment(logger: logger)
-        let context = ClientContext(logger: logger, rebalance: assignment)
+        let assignment = Assignment()
+        let context = RdKafkaClientContext(logger: logger, onDelivery: { _ in }, assignment: assignment)
         handle = try RdKafkaHandle(type: .consumer, configuration: settings, context: context, label: "kafka-consumer")
         self.logger = logger
         self.assignment = assignment

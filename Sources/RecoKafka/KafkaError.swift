@@ -1,9 +1,8 @@
-import CRdKafka
-
 /// A librdkafka error: its code and name, the message, and whether retrying can help or the
-/// client is finished.
+/// client is finished. The codes callers test for are in `KafkaError.Code`; values and names
+/// come from librdkafka (`RdKafkaError.swift`, the handle layer).
 public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// `rd_kafka_resp_err_t` value (negative: client-side, positive: broker).
+    /// librdkafka's error code (negative: client-side, positive: broker).
     public let code: Int32
     public let name: String
     public let message: String
@@ -12,53 +11,19 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public init(code: Int32, message: String, isRetriable: Bool = false, isFatal: Bool = false) {
         self.code = code
-        self.name = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))
+        self.name = Self.name(of: code)
         self.message = message
         self.isRetriable = isRetriable
         self.isFatal = isFatal
     }
 
-    init(_ error: rd_kafka_resp_err_t, context: String? = nil) {
-        let text = String(cString: rd_kafka_err2str(error))
-        self.init(code: error.rawValue, message: context.map { "\($0): \(text)" } ?? text,
-                  isRetriable: Self.retriableCodes.contains(error.rawValue))
-    }
-
-    /// Takes over and destroys an `rd_kafka_error_t`.
-    init(consuming error: OpaquePointer) {
-        defer { rd_kafka_error_destroy(error) }
-        self.init(code: rd_kafka_error_code(error).rawValue, message: String(cString: rd_kafka_error_string(error)),
-                  isRetriable: rd_kafka_error_is_retriable(error) != 0, isFatal: rd_kafka_error_is_fatal(error) != 0)
-    }
-
     /// A configuration problem, with librdkafka's own message.
-    static func configuration(_ message: String) -> KafkaError {
+    package static func configuration(_ message: String) -> KafkaError {
         KafkaError(code: Code.invalidArgument, message: message)
     }
 
-    /// Transient conditions worth retrying when librdkafka does not say otherwise.
-    static let retriableCodes: Set<Int32> = [
-        RD_KAFKA_RESP_ERR__TRANSPORT.rawValue, RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue,
-        RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue,
-        RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE.rawValue, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue,
-        RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS.rawValue, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue,
-        RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue,
-    ]
-
     public var description: String { "\(name) (\(code)): \(message)" }
 
-    /// librdkafka's codes that callers test for, by name.
-    public enum Code {
-        public static let timedOut = RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue
-        public static let allBrokersDown = RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue
-        public static let queueFull = RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue
-        public static let messageTimedOut = RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue
-        public static let messageSizeTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
-        public static let invalidArgument = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
-        public static let unknownTopic = RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
-        public static let notLeaderForPartition = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
-        public static let requestTimedOut = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
-        public static let notEnoughReplicas = RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS.rawValue
-        public static let leaderNotAvailable = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE.rawValue
-    }
+    /// librdkafka's codes that callers test for, by name (values in `RdKafkaError.swift`).
+    public enum Code {}
 }

@@ -28,7 +28,7 @@ public final class KafkaProducer: Sendable {
             .withDefault("enable.idempotence", "true")
             .withDefault("linger.ms", "5")
             .withDefault("message.timeout.ms", "60000")
-        let context = ClientContext(logger: logger) { report in
+        let context = RdKafkaClientContext(logger: logger) { report in
             counters.value.withLock { report.error == nil ? ($0.delivered += 1) : ($0.failed += 1) }
             onDelivery(report)
         }

@@ -29,7 +29,7 @@ extension RdKafkaHandle {
             defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
             for topic in topics {
                 guard let newTopic = rd_kafka_NewTopic_new(topic.name, Int32(topic.partitions), Int32(replicationFactor), &errorText, errorText.count) else {
-                    return .failure(.configuration(CString.string(errorText)))
+                    return .failure(.configuration(RdKafkaCString.string(errorText)))
                 }
                 newTopics.append(newTopic)
             }

@@ -5,7 +5,7 @@ extension RdKafkaHandle {
     /// Routes the main queue to the consumer queue and subscribes to `topics`.
     func subscribe(_ topics: [String]) throws(KafkaError) {
         rd_kafka_poll_set_consumer(pointer)
-        let list = PartitionList(subscribing: topics)
+        let list = RdKafkaPartitionList(subscribing: topics)
         let result = rd_kafka_subscribe(pointer, list.pointer)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "subscribe to \(topics)") }
     }
@@ -61,7 +61,7 @@ extension RdKafkaHandle {
     /// Stores these next offsets for the next commit. A partition revoked meanwhile cannot be
     /// stored: its messages will be read again.
     func storeOffsets(_ next: [KafkaTopicPartition: Int64]) throws(KafkaError) {
-        let list = PartitionList(offsets: next)
+        let list = RdKafkaPartitionList(offsets: next)
         // rd_kafka_offsets_store stores the offsets as given (no +1).
         let result = rd_kafka_offsets_store(pointer, list.pointer)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR && result != RD_KAFKA_RESP_ERR__STATE {
@@ -78,13 +78,13 @@ extension RdKafkaHandle {
     }
 
     func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
-        let list = PartitionList(partitions)
+        let list = RdKafkaPartitionList(partitions)
         let result = rd_kafka_pause_partitions(pointer, list.pointer)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "pause") }
     }
 
     func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
-        let list = PartitionList(partitions)
+        let list = RdKafkaPartitionList(partitions)
         let result = rd_kafka_resume_partitions(pointer, list.pointer)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "resume") }
     }
@@ -92,7 +92,7 @@ extension RdKafkaHandle {
     /// Messages behind the end of each partition (high watermark − position), from cached values.
     func lag(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
-        let list = PartitionList(partitions)
+        let list = RdKafkaPartitionList(partitions)
         guard rd_kafka_position(pointer, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
         var result: [KafkaTopicPartition: Int64] = [:]
         for (partition, position) in list.entries {
@@ -127,7 +127,7 @@ extension RdKafkaHandle {
     func offsets(atOrAfter milliseconds: Int64, _ partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {
         let wait = Self.milliseconds(timeout)
         return await blocking { client in
-            let list = PartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, milliseconds) }))
+            let list = RdKafkaPartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, milliseconds) }))
             guard rd_kafka_offsets_for_times(client, list.pointer, wait) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
             var result: [KafkaTopicPartition: Int64] = [:]
             for index in 0..<Int(list.pointer.pointee.cnt) {
@@ -144,7 +144,7 @@ extension RdKafkaHandle {
         guard !offsets.isEmpty else { return nil }
         let wait = Self.milliseconds(timeout)
         return await blocking { client in
-            let list = PartitionList(offsets: offsets)
+            let list = RdKafkaPartitionList(offsets: offsets)
             if let error = rd_kafka_seek_partitions(client, list.pointer, wait) { return KafkaError(consuming: error) }
             for index in 0..<Int(list.pointer.pointee.cnt) where list.pointer.pointee.elems[index].err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 return KafkaError(list.pointer.pointee.elems[index].err)

@@ -9,19 +9,19 @@ import Synchronization
 /// calls on a client go through this type and its extensions.
 ///
 /// Unchecked Sendable: librdkafka's handle is thread-safe for the calls made through it.
-final class RdKafkaHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
-    let context: ClientContext
-    private let retainedContext: Unmanaged<ClientContext>
+package final class RdKafkaHandle: @unchecked Sendable {
+    package let pointer: OpaquePointer
+    let context: RdKafkaClientContext
+    private let retainedContext: Unmanaged<RdKafkaClientContext>
     private let pollLoop = PollLoop()
     /// Blocking calls (consumer poll, commit, flush, metadata, close) take turns here.
     private let calls: DispatchQueue
 
-    enum Kind {
+    package enum Kind {
         case producer, consumer
     }
 
-    init(type: Kind, configuration: KafkaConfiguration, context: ClientContext, label: String) throws(KafkaError) {
+    package init(type: Kind, configuration: KafkaConfiguration, context: RdKafkaClientContext, label: String) throws(KafkaError) {
         let conf = try configuration.makeConf(for: type)
         let retained = Unmanaged.passRetained(context)
         context.install(on: conf, unmanaged: retained, deliveryReports: type == .producer)
@@ -30,7 +30,7 @@ final class RdKafkaHandle: @unchecked Sendable {
         guard let handle = rd_kafka_new(type == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
             retained.release()
-            throw .configuration(CString.string(errorText))
+            throw .configuration(RdKafkaCString.string(errorText))
         }
         pointer = handle
         self.context = context

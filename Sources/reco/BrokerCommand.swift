@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import UnixSignals
 
 struct BrokerCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Logging
 @testable import notifier
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import StreamKit
 import Synchronization
 import Testing

@@ -4,6 +4,7 @@ import Logging
 @testable import producer
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import Synchronization
 import Testing
 import TestSupport

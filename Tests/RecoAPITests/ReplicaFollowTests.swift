@@ -5,6 +5,7 @@ import Logging
 import RecoCore
 @testable import RecoAPI
 import RecoKafka
+import RecoKafkaMock
 import ServiceLifecycle
 import Synchronization
 import Testing

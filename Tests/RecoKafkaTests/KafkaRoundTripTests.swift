@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import RecoKafka
+import RecoKafkaMock
 import Synchronization
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import RecoKafka
+import RecoKafkaMock
 
 /// A mock cluster with a topic, and helpers to produce and drain, for tests.
 struct KafkaTestBed {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RecoKafka
+import RecoKafkaMock
 import ServiceLifecycle
 import StreamKit
 import Synchronization

@@ -3,6 +3,7 @@ import Logging
 import RecoArchive
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import Testing
 import TestSupport
 

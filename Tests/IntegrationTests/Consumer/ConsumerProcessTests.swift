@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import RecoStore
 import Testing
 import TestSupport

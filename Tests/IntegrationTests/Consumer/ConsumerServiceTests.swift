@@ -4,6 +4,7 @@ import Logging
 @testable import consumer
 import RecoCore
 import RecoKafka
+import RecoKafkaMock
 import RecoStore
 import StreamKit
 import Testing

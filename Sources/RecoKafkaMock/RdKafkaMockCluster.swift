@@ -1,5 +1,6 @@
 import CMockBrokerPorts
 import CRdKafka
+import RecoKafka
 import Foundation
 import Logging
 
@@ -19,7 +20,7 @@ final class RdKafkaMockCluster: @unchecked Sendable {
             throw .configuration("cannot listen on 127.0.0.1:\(port): the port is in use")
         }
         handle = try RdKafkaHandle(type: .producer, configuration: KafkaConfiguration(["log_level": "3"]),
-                                   context: ClientContext(logger: logger), label: "kafka-mock")
+                                   context: RdKafkaClientContext(logger: logger), label: "kafka-mock")
         // The mock creates its brokers' listeners in this thread, inside rd_kafka_mock_cluster_new.
         ports.withUnsafeBufferPointer { reco_mock_broker_ports_arm($0.baseAddress, Int32($0.count)) }
         let created = rd_kafka_mock_cluster_new(handle.pointer, Int32(brokers))

@@ -1,5 +1,5 @@
 /// C strings written by librdkafka into our buffers.
-enum CString {
+enum RdKafkaCString {
     static func string(_ buffer: [CChar]) -> String {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)

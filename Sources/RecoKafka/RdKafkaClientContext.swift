@@ -5,17 +5,23 @@ import Synchronization
 /// State that librdkafka's C callbacks reach through the client's `opaque` pointer.
 /// Callbacks run on librdkafka's threads and on our poll thread, so everything here is
 /// either immutable or behind a lock.
-final class ClientContext: Sendable {
+package final class RdKafkaClientContext: Sendable {
     let logger: Logger
     let onDelivery: @Sendable (KafkaDeliveryReport) -> Void
     private let fatal = Mutex<KafkaError?>(nil)
     private let brokersDown = Mutex<ContinuousClock.Instant?>(nil)
-    let rebalance: RebalanceHandling?
+    /// A consumer's partitions, kept by its rebalance callback (nil: not a group member).
+    let assignment: Assignment?
 
-    init(logger: Logger, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void = { _ in }, rebalance: RebalanceHandling? = nil) {
+    /// A context that only logs (a client with no deliveries to report and no group).
+    package convenience init(logger: Logger) {
+        self.init(logger: logger, onDelivery: { _ in })
+    }
+
+    init(logger: Logger, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void, assignment: Assignment? = nil) {
         self.logger = logger
         self.onDelivery = onDelivery
-        self.rebalance = rebalance
+        self.assignment = assignment
     }
 
     var fatalError: KafkaError? { fatal.withLock { $0 } }
@@ -38,28 +44,23 @@ final class ClientContext: Sendable {
     /// Installs the callbacks on `conf` with this context as their opaque; the caller keeps
     /// the context retained until the client is destroyed. Delivery reports are for producers
     /// only (a consumer warns that it ignores them).
-    func install(on conf: OpaquePointer, unmanaged: Unmanaged<ClientContext>, deliveryReports: Bool) {
+    func install(on conf: OpaquePointer, unmanaged: Unmanaged<RdKafkaClientContext>, deliveryReports: Bool) {
         rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
         rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
         rd_kafka_conf_set_error_cb(conf, kafkaErrorCallback)
         if deliveryReports { rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback) }
-        if rebalance != nil { rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceCallback) }
+        if assignment != nil { rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceCallback) }
     }
 
-    static func from(_ opaque: UnsafeMutableRawPointer?) -> ClientContext? {
-        opaque.map { Unmanaged<ClientContext>.fromOpaque($0).takeUnretainedValue() }
+    static func from(_ opaque: UnsafeMutableRawPointer?) -> RdKafkaClientContext? {
+        opaque.map { Unmanaged<RdKafkaClientContext>.fromOpaque($0).takeUnretainedValue() }
     }
-}
-
-/// What a consumer does when partitions are assigned or revoked.
-protocol RebalanceHandling: Sendable {
-    func rebalance(_ client: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?)
 }
 
 // C callbacks: plain functions (a closure stored in a global would be actor-isolated).
 
 private func kafkaLogCallback(_ client: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ text: UnsafePointer<CChar>?) {
-    guard let client, let context = ClientContext.from(rd_kafka_opaque(client)) else { return }
+    guard let client, let context = RdKafkaClientContext.from(rd_kafka_opaque(client)) else { return }
     let message = text.map { String(cString: $0) } ?? ""
     let facilityName = facility.map { String(cString: $0) } ?? ""
     // syslog levels: 0-3 error, 4 warning, 5-6 info/notice, 7 debug.
@@ -68,12 +69,12 @@ private func kafkaLogCallback(_ client: OpaquePointer?, _ level: Int32, _ facili
 }
 
 private func kafkaErrorCallback(_ client: OpaquePointer?, _ code: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?) {
-    guard let context = ClientContext.from(opaque) else { return }
+    guard let context = RdKafkaClientContext.from(opaque) else { return }
     let text = reason.map { String(cString: $0) } ?? ""
     if code == RD_KAFKA_RESP_ERR__FATAL.rawValue, let client {
         var buffer = [CChar](repeating: 0, count: 512)
         let underlying = rd_kafka_fatal_error(client, &buffer, buffer.count)
-        let error = KafkaError(code: underlying.rawValue, message: CString.string(buffer), isFatal: true)
+        let error = KafkaError(code: underlying.rawValue, message: RdKafkaCString.string(buffer), isFatal: true)
         context.recordFatal(error)
         context.logger.critical("Kafka client hit a fatal error", metadata: ["kafka.error": "\(error)"])
         return
@@ -81,11 +82,11 @@ private func kafkaErrorCallback(_ client: OpaquePointer?, _ code: Int32, _ reaso
     if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue { context.recordAllBrokersDown() }
     // Most errors reported here are transient (brokers down, connection refused): librdkafka retries.
     context.logger.warning("Kafka client error", metadata: [
-        "kafka.error": "\(String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))): \(text)"])
+        "kafka.error": "\(KafkaError.name(of: code)): \(text)"])
 }
 
 private func kafkaDeliveryCallback(_ client: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
-    guard let context = ClientContext.from(opaque), let message else { return }
+    guard let context = RdKafkaClientContext.from(opaque), let message else { return }
     let record = message.pointee
     let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     let id = UInt64(UInt(bitPattern: record._private))
@@ -95,6 +96,6 @@ private func kafkaDeliveryCallback(_ client: OpaquePointer?, _ message: UnsafePo
 
 private func kafkaRebalanceCallback(_ client: OpaquePointer?, _ error: rd_kafka_resp_err_t,
                                     _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?) {
-    guard let client, let context = ClientContext.from(opaque), let handler = context.rebalance else { return }
-    handler.rebalance(client, error: error, partitions: partitions)
+    guard let client, let context = RdKafkaClientContext.from(opaque), let assignment = context.assignment else { return }
+    RdKafkaRebalance.handle(client, error: error, partitions: partitions, assignment: assignment, logger: context.logger)
 }

@@ -2,7 +2,7 @@ import CRdKafka
 
 /// Owns an `rd_kafka_topic_partition_list_t`: built from Swift values, read back into them,
 /// destroyed with its owner. The one place that allocates, fills and frees such lists.
-final class PartitionList {
+final class RdKafkaPartitionList {
     let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
     init(capacity: Int) {

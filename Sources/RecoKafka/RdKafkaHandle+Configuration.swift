@@ -14,7 +14,7 @@ extension KafkaConfiguration {
             let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let detail = CString.string(errorText)
+                let detail = RdKafkaCString.string(errorText)
                 throw .configuration(Secrets.isSecret(key) ? "invalid value for \(key)" : "\(detail)")
             }
         }

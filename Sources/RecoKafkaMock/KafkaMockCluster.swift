@@ -1,4 +1,5 @@
 import Logging
+import RecoKafka
 
 /// librdkafka's built-in mock cluster: real Kafka brokers speaking the real protocol on
 /// 127.0.0.1, in this process, with fault injection for tests.
