@@ -12,7 +12,7 @@
 ///   216 UInt64 file size, including the trailing checksum
 ///   224 (v2) UInt32 ranker kind (0 none, 1 EASE, 2 iALS), UInt32 ranker row stride, UInt32 ranker factors
 ///   256 (v2) section table continued: 4 × (UInt64 offset, UInt64 byte length)
-/// sections, each starting on a 64-byte boundary (so rows can be mapped and read as SIMD):
+/// sections, each starting on a 64-byte boundary (so rows can be read as SIMD in place):
 ///   customer ids [UInt32] ascending, movie ids [UInt32] ascending,
 ///   customer biases [Float32], movie biases [Float32],
 ///   customer factors [Float32] (customers × stride), movie factors [Float32] (movies × stride),
@@ -28,7 +28,7 @@ enum ModelFileLayout {
     static let magic: [UInt8] = Array("RECOMODL".utf8)
     static let formatVersion: UInt32 = 2
     static func headerSize(version: UInt32) -> Int { version >= 2 ? 512 : 256 }
-    // Header fields, by byte offset (the writer and the reader both use these names).
+    // Header fields, by byte offset (`ModelHeader` writes and reads them).
     static let versionOffset = 8
     static let headerSizeOffset = 12
     static let customerCountOffset = 16
@@ -47,6 +47,7 @@ enum ModelFileLayout {
     static let rankerFactorsOffset = 232
     static let alignment = 64
 
+    /// The sections in table order: the order the writer places them and the reader checks them.
     enum Section: Int, CaseIterable {
         case customerIds, movieIds, customerBias, movieBias, customerFactors, movieFactors
         case movieNorms, ratedOffsets, ratedMovies, metadata
@@ -61,22 +62,4 @@ enum ModelFileLayout {
     }
 
     static func aligned(_ offset: Int) -> Int { (offset + alignment - 1) / alignment * alignment }
-
-    /// The code stored for a ranker kind (0 = none).
-    static func code(_ kind: RankerKind?) -> UInt32 {
-        switch kind {
-        case nil: return 0
-        case .ease: return 1
-        case .ials: return 2
-        }
-    }
-
-    static func kind(code: UInt32) -> RankerKind?? {
-        switch code {
-        case 0: return .some(nil)
-        case 1: return .some(.ease)
-        case 2: return .some(.ials)
-        default: return nil
-        }
-    }
 }

@@ -28,18 +28,18 @@ public enum ModelFileWriter {
             throw FileFormatError(.io, path: path, message: "cannot encode model metadata: \(error)")
         }
         var payloads = svdSections(model, kept: kept, customerIds: customerIds, movieIds: movieIds, rated: rated, metadata: metadataBytes)
-        var rankerStride = 0
+        var header = ModelHeader(version: version, customers: kept.customers.count, movies: kept.movies.count, factors: model.factors,
+                                 stride: model.stride, globalMean: model.globalMean, scale: model.scale, ratedEntries: rated.movies.count)
         if version >= 2 {
             let sections = rankerSections(ranker, kept: kept, rated: rated, interactions: interactions)
             payloads += sections.payloads
-            rankerStride = sections.stride
+            header.ranker = StoredRanker(ranker?.parameters.kind)
+            header.rankerStride = sections.stride
+            header.rankerFactors = ranker?.parameters.kind == .ials ? ranker?.parameters.factors ?? 0 : 0
         }
-        let layout = SectionPlacement(payloads, headerSize: ModelFileLayout.headerSize(version: version))
-        var fields = HeaderFields(version: version, customers: kept.customers.count, movies: kept.movies.count, factors: model.factors,
-                                  stride: model.stride, globalMean: model.globalMean, scale: model.scale, ratedEntries: rated.movies.count)
-        fields.ranker = (ModelFileLayout.code(ranker?.parameters.kind), rankerStride,
-                         ranker?.parameters.kind == .ials ? ranker?.parameters.factors ?? 0 : 0)
-        try emit(header(fields, layout: layout, payloads: payloads), payloads: payloads, layout: layout, to: path)
+        precondition(payloads.map(\.section) == Array(header.sections), "sections in table order")
+        header.place(payloads)
+        try emit(header, payloads: payloads, to: path)
     }
 
     /// The SVD's sections (every format version has them), in table order.
@@ -51,10 +51,16 @@ public enum ModelFileWriter {
             (0..<kept.movies.count).map { VectorMath.squaredNorm(factors.baseAddress! + $0 * stride, count: stride).squareRoot() }
         }
         return [
-            .init(kept.customers.map { customerIds[$0] }), .init(kept.movies.map { movieIds[$0] }),
-            .init(kept.customers.map { model.customerBias[$0] }), .init(kept.movies.map { model.movieBias[$0] }),
-            .init(kept.rows(model.customerFactors, stride: stride, of: kept.customers)), .init(movieFactors),
-            .init(movieNorms), .init(rated.offsets.map { UInt64($0) }), .init(rated.movies), .init(metadata),
+            .init(.customerIds, kept.customers.map { customerIds[$0] }),
+            .init(.movieIds, kept.movies.map { movieIds[$0] }),
+            .init(.customerBias, kept.customers.map { model.customerBias[$0] }),
+            .init(.movieBias, kept.movies.map { model.movieBias[$0] }),
+            .init(.customerFactors, kept.rows(model.customerFactors, stride: stride, of: kept.customers)),
+            .init(.movieFactors, movieFactors),
+            .init(.movieNorms, movieNorms),
+            .init(.ratedOffsets, rated.offsets.map { UInt64($0) }),
+            .init(.ratedMovies, rated.movies),
+            .init(.metadata, metadata),
         ]
     }
 
@@ -76,54 +82,12 @@ public enum ModelFileWriter {
             }
         }
         let popularity = interactions.ratingCounts()
-        return ([.init(movieRows), .init(customerRows), .init(rated.weights), .init(kept.movies.map { popularity[$0] })], stride)
-    }
-
-    /// What the header says besides the section table.
-    private struct HeaderFields {
-        var version: UInt32
-        var customers: Int
-        var movies: Int
-        var factors: Int
-        var stride: Int
-        var globalMean: Float
-        var scale: RatingScale
-        var ratedEntries: Int
-        /// (kind code, row stride, factors), version 2 only.
-        var ranker: (kind: UInt32, stride: Int, factors: Int) = (0, 0, 0)
-    }
-
-    private static func header(_ fields: HeaderFields, layout: SectionPlacement, payloads: [SectionPayload]) -> [UInt8] {
-        var header = [UInt8](repeating: 0, count: layout.headerSize)
-        header.replaceSubrange(0..<8, with: ModelFileLayout.magic)
-        header.withUnsafeMutableBytes { raw in
-            func put<T: FixedWidthInteger>(_ value: T, _ at: Int) { raw.storeBytes(of: value.littleEndian, toByteOffset: at, as: T.self) }
-            put(fields.version, ModelFileLayout.versionOffset)
-            put(UInt32(layout.headerSize), ModelFileLayout.headerSizeOffset)
-            put(UInt64(fields.customers), ModelFileLayout.customerCountOffset)
-            put(UInt64(fields.movies), ModelFileLayout.movieCountOffset)
-            put(UInt32(fields.factors), ModelFileLayout.factorsOffset)
-            put(UInt32(fields.stride), ModelFileLayout.strideOffset)
-            put(fields.globalMean.bitPattern, ModelFileLayout.globalMeanOffset)
-            put(fields.scale.lowestHalfStars, ModelFileLayout.lowestRatingOffset)
-            put(fields.scale.highestHalfStars, ModelFileLayout.highestRatingOffset)
-            put(UInt64(fields.ratedEntries), ModelFileLayout.ratedCountOffset)
-            for (index, payload) in payloads.enumerated() {
-                put(UInt64(layout.offsets[index]), ModelFileLayout.tableEntry(index))
-                put(UInt64(payload.bytes.count), ModelFileLayout.tableEntry(index) + 8)
-            }
-            put(UInt64(layout.fileSize), ModelFileLayout.fileSizeOffset)
-            if fields.version >= 2 {
-                put(fields.ranker.kind, ModelFileLayout.rankerKindOffset)
-                put(UInt32(fields.ranker.stride), ModelFileLayout.rankerStrideOffset)
-                put(UInt32(fields.ranker.factors), ModelFileLayout.rankerFactorsOffset)
-            }
-        }
-        return header
+        return ([.init(.rankerMovieRows, movieRows), .init(.rankerCustomerFactors, customerRows), .init(.ratedWeights, rated.weights),
+                 .init(.popularity, kept.movies.map { popularity[$0] })], stride)
     }
 
     /// Writes header, aligned sections and the checksum trailer, atomically.
-    private static func emit(_ header: [UInt8], payloads: [SectionPayload], layout: SectionPlacement, to path: String) throws(FileFormatError) {
+    private static func emit(_ header: ModelHeader, payloads: [SectionPayload], to path: String) throws(FileFormatError) {
         let file = try AtomicFile(path: path)
         var checksum = LaneChecksum()
         var written = 0
@@ -132,42 +96,36 @@ public enum ModelFileWriter {
             try file.write(bytes)
             written += bytes.count
         }
-        try emit(header)
-        for (index, payload) in payloads.enumerated() {
-            try emit([UInt8](repeating: 0, count: layout.offsets[index] - written))
+        try emit(header.encoded())
+        for payload in payloads {
+            try emit([UInt8](repeating: 0, count: header[payload.section].offset - written))
             try emit(payload.bytes)
         }
-        try emit([UInt8](repeating: 0, count: layout.fileSize - 8 - written))
+        try emit([UInt8](repeating: 0, count: header.fileSize - 8 - written))
         try file.write([checksum.finalize().littleEndian])
         try file.commit()
     }
 }
 
-/// Where each section starts: after the header, each on a 64-byte boundary; then the checksum.
-private struct SectionPlacement {
-    let headerSize: Int
-    let offsets: [Int]
-    /// Including the 8-byte checksum trailer.
-    let fileSize: Int
-
-    init(_ payloads: [SectionPayload], headerSize: Int) {
-        self.headerSize = headerSize
-        var offsets: [Int] = []
+extension ModelHeader {
+    /// Places the sections after the header, each on a 64-byte boundary, then the checksum.
+    fileprivate mutating func place(_ payloads: [SectionPayload]) {
         var offset = ModelFileLayout.aligned(headerSize)
-        for payload in payloads {
-            offsets.append(offset)
-            offset = ModelFileLayout.aligned(offset + payload.bytes.count)
+        extents = payloads.map { payload in
+            defer { offset = ModelFileLayout.aligned(offset + payload.bytes.count) }
+            return Extent(offset: offset, length: payload.bytes.count)
         }
-        self.offsets = offsets
         fileSize = offset + 8
     }
 }
 
 /// A section's bytes as they go into the file.
 private struct SectionPayload {
+    let section: ModelFileLayout.Section
     let bytes: [UInt8]
 
-    init<T>(_ values: [T]) {
+    init<T>(_ section: ModelFileLayout.Section, _ values: [T]) {
+        self.section = section
         bytes = values.withUnsafeBytes { Array($0) }
     }
 }
