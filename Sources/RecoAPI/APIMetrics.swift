@@ -62,8 +62,8 @@ final class APIMetrics: Sendable {
     func modelLoaded(_ model: ServingModel) {
         loadSeconds.set(to: model.loadSeconds)
         loadedAt.set(to: model.loadedAt.timeIntervalSince1970)
-        customers.set(to: Double(model.model.customerCount))
-        movies.set(to: Double(model.model.movieCount))
+        customers.set(to: Double(model.file.customerCount))
+        movies.set(to: Double(model.file.movieCount))
         // One info series for the version being served; the previous one is removed.
         let gauge = registry.makeGauge(
             descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "model", metricName: "info", unitName: "",

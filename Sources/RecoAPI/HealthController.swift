@@ -17,7 +17,7 @@ struct HealthController {
             try JSONResponse.make(["status": "live"])
         }
         router.get("/health/ready") { _, _ in
-            guard let model = self.models.model else {
+            guard let model = self.models.serving else {
                 // No model yet: either the first load is running, or it failed and only a
                 // reload (SIGHUP, /v1/admin/reload) of a usable file can make this replica ready.
                 guard let error = self.models.lastLoadError else {

@@ -63,8 +63,8 @@ struct ModelController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/v1/model") { _, _ in
-            guard let serving = self.models.model else { throw APIError.notReady }
-            let model = serving.model
+            guard let serving = self.models.serving else { throw APIError.notReady }
+            let model = serving.file
             return try JSONResponse.make(ModelResponse(
                 version: serving.version, path: serving.path, customers: model.customerCount, movies: model.movieCount,
                 factors: model.factors, ratingScale: [Double(model.scale.lowest), Double(model.scale.highest)],
@@ -87,7 +87,7 @@ struct ModelController {
         case .loaded(let model):
             return try JSONResponse.make(["status": "reloaded", "model_version": model.version])
         case .failed(let message):
-            return try JSONResponse.make(["status": "failed", "error": message, "model_version": models.model?.version ?? ""],
+            return try JSONResponse.make(["status": "failed", "error": message, "model_version": models.serving?.version ?? ""],
                                          status: .unprocessableContent)
         case .busy:
             return try JSONResponse.make(["status": "busy", "error": "a reload is already running"], status: .conflict)

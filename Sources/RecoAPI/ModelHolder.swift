@@ -30,7 +30,7 @@ final class ModelHolder: Sendable {
     }
 
     /// The model to use for one request, or nil before the first load finished.
-    var model: ServingModel? { current.withLock { $0 } }
+    var serving: ServingModel? { current.withLock { $0 } }
 
     var lastLoadError: String? { lastError.withLock { $0 } }
 
@@ -61,11 +61,11 @@ final class ModelHolder: Sendable {
         defer { reloading.withLock { $0 = false } }
         do {
             let model = try await ServingModel.load(modelPath: modelPath, moviesPath: moviesPath, scoreCacheBytes: scoreCacheBytes)
-            let previous = self.model?.version
+            let previous = self.serving?.version
             install(model)
             logger.info("model loaded", metadata: [
                 "model.version": "\(model.version)", "model.previous_version": "\(previous ?? "-")", "model.reason": "\(reason)",
-                "model.customers": "\(model.model.customerCount)", "model.movies": "\(model.model.movieCount)",
+                "model.customers": "\(model.file.customerCount)", "model.movies": "\(model.file.movieCount)",
                 "model.load_seconds": "\(Decimals.format(model.loadSeconds, places: 3))",
             ])
             return .loaded(model)
@@ -73,7 +73,7 @@ final class ModelHolder: Sendable {
             let message = "\(error)"
             lastError.withLock { $0 = message }
             metrics.reloadFailed()
-            if let serving = self.model {
+            if let serving = self.serving {
                 logger.error("model load failed; still serving the previous model", metadata: [
                     "model.error": "\(message)", "model.reason": "\(reason)", "model.serving": "\(serving.version)",
                 ])

@@ -50,7 +50,7 @@ struct MoviesController {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"])
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
-        guard let serving = models.model else { throw APIError.notReady }
+        guard let serving = models.serving else { throw APIError.notReady }
         let movies: [ScoredMovie]
         do {
             movies = try serving.recommender.similarMovies(to: id, limit: limit, ordering: ordering)

@@ -17,7 +17,7 @@ struct OnlineController {
     struct SessionResponse: Codable, Equatable {
         var modelVersion: String
         var coldStart: Bool
-        var rankedBy: String
+        var rankedBy: RankedBy
         /// Movies of the session the model knows (the others cannot change the list).
         var knownMovies: Int
         var items: [RecommendedMovie]
@@ -84,7 +84,7 @@ struct OnlineController {
         } catch {
             throw APIError.invalid(error.field, error.message)
         }
-        guard let serving = models.model else { throw APIError.notReady }
+        guard let serving = models.serving else { throw APIError.notReady }
         let recommender = serving.recommender
         let folded = recommender.foldIn(customerId: Self.sessionCustomerId, watched: session.movieIds)
         let result = recommender.recommend(customerId: Self.sessionCustomerId, limit: session.limit, excludeRated: session.excludeWatched, folded: folded)
@@ -96,7 +96,7 @@ struct OnlineController {
     func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"], default: 50, maximum: OnlineOverlay.maximumWatchesPerCustomer)
-        let catalog = models.model?.catalog ?? MovieCatalog()
+        let catalog = models.serving?.catalog ?? MovieCatalog()
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func watch(_ movie: UInt32, _ time: String) -> HistoryResponse.Watch {

@@ -13,7 +13,7 @@ struct RecommendationsController {
         var modelVersion: String
         var coldStart: Bool
         /// What chose and ordered the items: ease, ials, svd, popularity or movie bias.
-        var rankedBy: String
+        var rankedBy: RankedBy
         var items: [RecommendedMovie]
 
         enum CodingKeys: String, CodingKey {
@@ -39,7 +39,7 @@ struct RecommendationsController {
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"])
         let excludeRated = try ParameterParsing.flag(request.uri.queryParameters["exclude_rated"], field: "exclude_rated", default: true)
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
-        guard let serving = models.model else { throw APIError.notReady }
+        guard let serving = models.serving else { throw APIError.notReady }
         let result = serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering, overlay: models.overlay)
         return try JSONResponse.make(CustomerResponse(customerId: id, modelVersion: serving.version, coldStart: result.coldStart,
                                                       rankedBy: result.rankedBy,
@@ -63,7 +63,7 @@ struct RecommendationsController {
         let ids = decoded.customerIds.map { UInt32($0) }
         let limit = decoded.limit ?? 10
         let ordering = try ParameterParsing.ordering(decoded.ranker.map { Substring($0) })
-        guard let serving = models.model else { throw APIError.notReady }
+        guard let serving = models.serving else { throw APIError.notReady }
         let watching = decoded.watchingByCustomer
         let results = ids.map { id in
             serving.recommend(customerId: id, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering,

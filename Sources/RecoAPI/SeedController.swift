@@ -15,7 +15,7 @@ struct SeedController {
     func suggested(_ request: Request) throws -> Response {
         let customer = try ParameterParsing.id(request.uri.queryParameters["Cust_Id"], field: "Cust_Id")
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
-        guard let serving = models.model else { throw APIError.notReady }
+        guard let serving = models.serving else { throw APIError.notReady }
         let result = serving.recommend(customerId: customer, limit: 10, ordering: ordering, overlay: models.overlay)
         return JSONResponse.make(bytes: Array(Self.pandasJSON(result.items, catalog: serving.catalog).utf8))
     }

@@ -32,8 +32,9 @@ final class ServingModel: Sendable {
         self.loadSeconds = loadSeconds
     }
 
-    var model: RecoModel { recommender.model }
-    var version: String { model.metadata.version }
+    /// The model file behind the recommender.
+    var file: RecoModel { recommender.model }
+    var version: String { file.metadata.version }
 
 
     /// A customer's list with what this replica knows beyond the model file folded in: the

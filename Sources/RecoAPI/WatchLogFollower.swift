@@ -67,7 +67,7 @@ final class WatchLogFollower: Service, Sendable {
         configuration.set("auto.offset.reset", "earliest")
         let groupId = "reco-api-replica-\(UUID().uuidString.lowercased())"
         // The cutoff comes with the model: wait for the first load.
-        while models.model == nil {
+        while models.serving == nil {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -129,7 +129,7 @@ final class WatchLogFollower: Service, Sendable {
                 status.caughtUp = startingEnds == nil && (lag.map { $0 <= settings.readyLag } ?? false)
                 return (status, status.caughtUp && !was)
             }
-            metrics.followerUpdated(lag: lag, overlay: models.overlay, scoreCache: models.model?.scoreCache)
+            metrics.followerUpdated(lag: lag, overlay: models.overlay, scoreCache: models.serving?.scoreCache)
             if becameReady {
                 logger.info("caught up with the watch log", metadata: [
                     "follow.lag": "\(lag ?? 0)", "follow.folded": "\(status.folded)", "follow.customers": "\(models.overlay.count)"])
@@ -154,7 +154,7 @@ final class WatchLogFollower: Service, Sendable {
     /// beginning and events before the cutoff are skipped one by one, with the same result.
     /// Returns the partitions sought.
     private func seekToCutoff(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async -> Set<KafkaTopicPartition> {
-        guard !partitions.isEmpty, let cutoff = models.model?.cutoffMilliseconds else { return [] }
+        guard !partitions.isEmpty, let cutoff = models.serving?.cutoffMilliseconds else { return [] }
         let offsets = await offsetsByTime(consumer, cutoff, partitions).filter { partitions.contains($0.key) && $0.value >= 0 }
         guard !offsets.isEmpty else { return [] }
         do {
@@ -173,7 +173,7 @@ final class WatchLogFollower: Service, Sendable {
     /// Folds a batch in. Messages that are not events, and events before the model's cutoff
     /// (it learned from them), only move the applied position on.
     private func apply(_ messages: [KafkaConsumedMessage]) {
-        let serving = models.model
+        let serving = models.serving
         let cutoff = serving?.cutoffMilliseconds ?? .min
         var folded = 0
         var skipped = 0

@@ -92,7 +92,7 @@ import Testing
                 #expect(seen.isSubset(of: ["model-a", "model-b"]))
             }
         }
-        #expect(holder.model?.version == "model-a")
+        #expect(holder.serving?.version == "model-a")
     }
 
     @Test func adminTokenComparesWholeValuesAndNeverPrints() {

@@ -86,7 +86,7 @@ import TestSupport
     }
 
     private func lists(_ replica: Replica, customers: [UInt32]) -> [[UInt32]] {
-        let serving = replica.holder.model!
+        let serving = replica.holder.serving!
         return customers.map { serving.recommend(customerId: $0, limit: 3, overlay: replica.holder.overlay).items.map(\.movieId) }
     }
 
@@ -123,11 +123,11 @@ import TestSupport
         #expect(served == lists(second, customers: customers))
         #expect(!served[0].contains(3))
         #expect(!served[4].contains(4) && !served[4].contains(5))
-        let newcomer = first.holder.model!.recommend(customerId: 900, limit: 3, overlay: first.holder.overlay)
+        let newcomer = first.holder.serving!.recommend(customerId: 900, limit: 3, overlay: first.holder.overlay)
         #expect(!newcomer.coldStart)
         // Both replicas kept the EASE scores of the five customers who watched, and say so.
-        #expect(first.holder.model?.scoreCache?.count == 5)
-        #expect(second.holder.model?.scoreCache?.count == 5)
+        #expect(first.holder.serving?.scoreCache?.count == 5)
+        #expect(second.holder.serving?.scoreCache?.count == 5)
         try await waitForMetrics(first, containing: ["reco_online_fold_ins_total 6", "reco_online_overlay_customers_count 5.0",
                                                      "reco_online_score_cache_customers_count 5.0", "reco_online_lag_messages 0.0"])
 
@@ -190,7 +190,7 @@ import TestSupport
         let skipped = brokerFindsOffsetsByTime ? 0 : 300
         #expect(replica.follower.status.skipped == skipped, "\(replica.follower.status)")
         if brokerFindsOffsetsByTime {
-            let cutoff = try #require(replica.holder.model?.cutoffMilliseconds)
+            let cutoff = try #require(replica.holder.serving?.cutoffMilliseconds)
             #expect(asked.times.withLock { $0 } == [cutoff])
         }
         try await replica.stop()

@@ -16,6 +16,6 @@ public struct Recommendation: Sendable, Equatable {
     /// The model has never seen the customer: movies are ranked by μ + b_i.
     public var coldStart: Bool
     public var items: [ScoredMovie]
-    /// What chose and ordered the items: "ease", "ials", "svd", "popularity" or "movie bias".
-    public var rankedBy: String
+    /// What chose and ordered the items.
+    public var rankedBy: RankedBy
 }

@@ -3,7 +3,8 @@ public struct CustomerRecommendations: Codable, Sendable, Equatable {
     public var customerId: UInt32
     /// The model has never seen the customer: the list is the cold-start list.
     public var coldStart: Bool
-    /// What chose and ordered the items: ease, ials, svd, popularity or movie bias.
+    /// What chose and ordered the items (`RankedBy`'s raw value; kept as text on the wire, so
+    /// that a newer server's value does not break an older reader).
     public var rankedBy: String
     public var items: [RecommendedMovie]
 
@@ -16,7 +17,7 @@ public struct CustomerRecommendations: Codable, Sendable, Equatable {
 
     /// A recommender's answer joined with the catalogue.
     public init(_ recommendation: Recommendation, catalog: MovieCatalog) {
-        self.init(customerId: recommendation.customerId, coldStart: recommendation.coldStart, rankedBy: recommendation.rankedBy,
+        self.init(customerId: recommendation.customerId, coldStart: recommendation.coldStart, rankedBy: recommendation.rankedBy.rawValue,
                   items: RecommendedMovie.list(recommendation.items, catalog: catalog))
     }
 

@@ -158,14 +158,14 @@ import TestSupport
         let newcomer: UInt32 = 7_777_777
         let before = recommender.recommend(customerId: newcomer, limit: 10)
         #expect(before.coldStart)
-        #expect(before.rankedBy == "popularity")
+        #expect(before.rankedBy == .popularity)
         // Two newcomers who watched different movies get different lists, neither the popular one.
         let firstMovie = before.items[0].movieId
         let lastMovie = trained.dataset.movieIds[trained.dataset.movieCount - 1]
         let first = recommender.recommend(customerId: newcomer, limit: 10, folded: recommender.foldIn(customerId: newcomer, watched: [firstMovie]))
         let other = recommender.recommend(customerId: newcomer, limit: 10, folded: recommender.foldIn(customerId: newcomer, watched: [lastMovie]))
         #expect(!first.coldStart)
-        #expect(first.rankedBy == kind.rawValue)
+        #expect(first.rankedBy == RankedBy(kind))
         #expect(!first.items.map(\.movieId).contains(firstMovie))
         #expect(first.items.map(\.movieId) != other.items.map(\.movieId))
         #expect(first.items.map(\.movieId) != before.items.map(\.movieId).filter { $0 != firstMovie } || other.items.map(\.movieId) != before.items.map(\.movieId))

@@ -59,18 +59,18 @@ import TestSupport
             for movie in 0..<dataset.movieCount where !rated.contains(UInt32(movie)) { selector.consider(scores[movie], movie: movie) }
             let expected = selector.movies.map { dataset.movieIds[Int($0)] }
             let served = recommender.recommend(customerId: dataset.customerIds[customer], limit: 10)
-            #expect(served.rankedBy == kind.rawValue)
+            #expect(served.rankedBy == RankedBy(kind))
             #expect(served.items.map(\.movieId) == expected, "customer \(customer)")
             for item in served.items {
                 let movie = try #require(dataset.movieIds.firstIndex(of: item.movieId))
                 #expect(abs(item.score - outcome.model.predict(customer: customer, movie: movie)) < 1e-4)
             }
             let bySVD = recommender.recommend(customerId: dataset.customerIds[customer], limit: 10, ordering: .svd)
-            #expect(bySVD.rankedBy == "svd")
+            #expect(bySVD.rankedBy == .svd)
             #expect(zip(bySVD.items, bySVD.items.dropFirst()).allSatisfy { $0.score >= $1.score })
         }
         let cold = recommender.recommend(customerId: 4_000_000_000, limit: 5)
-        #expect(cold.coldStart && cold.rankedBy == "popularity")
+        #expect(cold.coldStart && cold.rankedBy == .popularity)
         let popularity = matrix.ratingCounts()
         let mostRated = (0..<dataset.movieCount).sorted { popularity[$0] != popularity[$1] ? popularity[$0] > popularity[$1] : $0 < $1 }
         #expect(cold.items.map(\.movieId) == mostRated.prefix(5).map { dataset.movieIds[$0] })
@@ -83,7 +83,7 @@ import TestSupport
         #expect(model.formatVersion == 1)
         #expect(model.ranker == nil)
         let served = Recommender(model: model).recommend(customerId: dataset.customerIds[2], limit: 10)
-        #expect(served.rankedBy == "svd")
+        #expect(served.rankedBy == .svd)
         let stars = served.items.map(\.score)
         #expect(zip(stars, stars.dropFirst()).allSatisfy { $0 >= $1 })
         #expect(served.items.count == 10)
