@@ -1,3 +1,5 @@
+import RecoCore
+
 /// One task: an optional shell command and the services it owns, with Airflow's retry and
 /// trigger settings.
 public struct DagTask: Sendable, Equatable {
@@ -39,7 +41,7 @@ public struct DagTask: Sendable, Equatable {
     /// with `retry_exponential_backoff`, never above `max_retry_delay`.
     public func delay(beforeAttempt attempt: Int) -> Duration {
         guard retryExponentialBackoff else { return retryDelay }
-        let factor = 1 << min(max(attempt - 2, 0), 20)
-        return min(retryDelay * factor, maxRetryDelay)
+        return RetryPolicy(maxAttempts: retries + 1, baseDelay: retryDelay, maxDelay: maxRetryDelay, jitter: false)
+            .ceiling(afterFailures: attempt - 1)
     }
 }

@@ -28,13 +28,14 @@ public struct S3Client: Sendable {
 
     public let location: Location
     public let signer: SigV4Signer
-    public let retry: RetryPolicy
     public let timeout: TimeAmount
 
-    public init(location: Location, credentials: AWSCredentials, retry: RetryPolicy = RetryPolicy(), timeout: TimeAmount = .seconds(30)) {
+    /// Each call is one request: a failure says whether it is transient (`ArchiveError.isTransient`)
+    /// and the caller's retry policy decides (the archiver's waits the target out), so no retry
+    /// runs inside another.
+    public init(location: Location, credentials: AWSCredentials, timeout: TimeAmount = .seconds(30)) {
         self.location = location
         self.signer = SigV4Signer(credentials: credentials, region: location.region)
-        self.retry = retry
         self.timeout = timeout
     }
 
@@ -74,23 +75,9 @@ public struct S3Client: Sendable {
         return keys.sorted()
     }
 
-    /// One signed request, retried while the failure is transient. Returns the body of a 2xx answer.
+    /// One signed request. Returns the body of a 2xx answer.
     private func send(_ method: String, key: String?, query: [(String, String)] = [], body: [UInt8] = [],
                       extraHeaders: [(String, String)] = [], operation: String) async throws(ArchiveError) -> [UInt8] {
-        var failures = 0
-        while true {
-            do {
-                return try await sendOnce(method, key: key, query: query, body: body, extraHeaders: extraHeaders, operation: operation)
-            } catch {
-                failures += 1
-                guard error.isTransient, failures < retry.maxAttempts else { throw error }
-                try? await Task.sleep(for: retry.delay(afterFailures: failures))
-            }
-        }
-    }
-
-    private func sendOnce(_ method: String, key: String?, query: [(String, String)], body: [UInt8],
-                          extraHeaders: [(String, String)], operation: String) async throws(ArchiveError) -> [UInt8] {
         guard let url = URLComponents(string: location.endpoint), let scheme = url.scheme, let endpointHost = url.host else {
             throw .configuration("bad S3 endpoint '\(location.endpoint)'")
         }

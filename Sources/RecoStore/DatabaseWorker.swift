@@ -38,20 +38,13 @@ public final class DatabaseWorker: @unchecked Sendable {
         return try result.get()
     }
 
-    /// `run`, retrying transient failures with exponential backoff (capped at 5 s) until
-    /// `deadline` passes.
-    func runRetrying<T: Sendable>(until deadline: ContinuousClock.Instant,
-                                  _ body: @escaping @Sendable (PostgresConnection) throws(DatabaseError) -> T) async throws(DatabaseError) -> T {
-        var delay = Duration.milliseconds(100)
-        while true {
-            do {
-                return try await run(body)
-            } catch {
-                guard error.isTransient, ContinuousClock.now + delay < deadline else { throw error }
-                logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)", "db.retry_in_ms": "\(delay.wholeMilliseconds)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
-            }
+    /// `run`, retrying transient failures (`DatabaseError.isTransient`) by `policy`.
+    func retrying<T: Sendable>(_ policy: RetryPolicy,
+                               _ body: @escaping @Sendable (PostgresConnection) throws(DatabaseError) -> T) async throws(DatabaseError) -> T {
+        try await policy.run(shouldRetry: { (error: DatabaseError) in error.isTransient }, onRetry: { error, _, delay in
+            logger.warning("database unavailable, retrying", metadata: ["db.error": "\(error)", "db.retry_in_ms": "\(delay.wholeMilliseconds)"])
+        }) { (_) throws(DatabaseError) in
+            try await run(body)
         }
     }
 }

@@ -4,19 +4,18 @@ public protocol RecommendationSink: Sendable {
     /// Stores the lists and the movies they name in one transaction; lists of events already
     /// stored (a replay) are skipped. Lists come in Kafka order per partition. `log` tells a
     /// restarted log (new cluster, recreated topic: offsets from 0 again) from a replay; such a
-    /// partition starts a new incarnation, reported in the result. Transient failures are
-    /// retried until `deadline`.
-    func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?,
-               retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> SinkWriteResult
+    /// partition starts a new incarnation, reported in the result. One attempt: a transient
+    /// failure (`DatabaseError.isTransient`) is thrown for the caller's retry policy.
+    func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?) async throws(DatabaseError) -> SinkWriteResult
 
-    /// Records dead letters (a replay records nothing twice).
-    func recordDeadLetters(_ rows: [DeadLetterRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError)
+    /// Records dead letters (a replay records nothing twice). One attempt, like `write`.
+    func recordDeadLetters(_ rows: [DeadLetterRow]) async throws(DatabaseError)
 }
 
 extension RecommendationSink {
     /// `write` without a log identity (tools, tests): only replays are told apart. Returns how many lists were new.
     @discardableResult
-    public func write(_ lists: [RecommendationList], movies: [MovieRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> Int {
-        try await write(lists, movies: movies, log: nil, retryUntil: deadline).inserted
+    public func write(_ lists: [RecommendationList], movies: [MovieRow]) async throws(DatabaseError) -> Int {
+        try await write(lists, movies: movies, log: nil).inserted
     }
 }

@@ -15,11 +15,14 @@ public final class RecommendationStore: RecommendationSink {
     /// its title or year changed).
     private let knownMovies = Mutex<[UInt32: MovieRow]>([:])
 
-    /// Brings the schema to the latest version (see `StoreSchema`); retries while the server is
-    /// unreachable. Returns the versions applied now.
+    /// How `migrate` waits for a server that is starting: 100 ms doubling to 5 s, for a minute.
+    public static let startupRetry = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(100), maxDelay: .seconds(5), deadline: .seconds(60))
+
+    /// Brings the schema to the latest version (see `StoreSchema`), retrying transient failures
+    /// (an unreachable server) by `retry`. Returns the versions applied now.
     @discardableResult
-    public func migrate(timeout: Duration = .seconds(60)) async throws(DatabaseError) -> [Int] {
-        try await worker.runRetrying(until: .now + timeout) { (connection) throws(DatabaseError) in try StoreSchema.migrate(connection) }
+    public func migrate(retry: RetryPolicy = startupRetry) async throws(DatabaseError) -> [Int] {
+        try await worker.retrying(retry) { (connection) throws(DatabaseError) in try StoreSchema.migrate(connection) }
     }
 
     static let columns = "topic, kafka_partition, incarnation, kafka_offset, event_index, event_id, customer_id, watched_movie_id, watched_at, movie_ids, scores, model_version, cold_start, source"
@@ -69,11 +72,10 @@ public final class RecommendationStore: RecommendationSink {
     }
 
     @discardableResult
-    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?,
-                      retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> SinkWriteResult {
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?) async throws(DatabaseError) -> SinkWriteResult {
         guard !lists.isEmpty || !movies.isEmpty else { return SinkWriteResult(inserted: 0) }
         let newMovies = knownMovies.withLock { known in Array(Set(movies.filter { known[$0.movieId] != $0 })) }
-        let written = try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
+        let written = try await worker.run { (connection) throws(DatabaseError) in
             do throws(DatabaseError) {
                 return try Self.write(lists, movies: newMovies, log: log, connection: connection, skippingConflicts: false)
             } catch {
@@ -237,15 +239,15 @@ public final class RecommendationStore: RecommendationSink {
         ON CONFLICT DO NOTHING
         """
 
-    /// Records dead letters (a replay records nothing twice). Transient failures are retried until `deadline`.
-    public func recordDeadLetters(_ rows: [DeadLetterRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+    /// Records dead letters (a replay records nothing twice); one attempt.
+    public func recordDeadLetters(_ rows: [DeadLetterRow]) async throws(DatabaseError) {
         guard !rows.isEmpty else { return }
         let parameters = [
             PostgresArray.text(rows.map(\.topic)), PostgresArray.numbers(rows.map { Int64($0.partition) }),
             PostgresArray.numbers(rows.map(\.offset)), PostgresArray.text(rows.map(\.deadLetterTopic)),
             PostgresArray.text(rows.map(\.reason)), PostgresArray.text(rows.map(\.error)),
         ]
-        try await worker.runRetrying(until: deadline) { (connection) throws(DatabaseError) in
+        try await worker.run { (connection) throws(DatabaseError) in
             _ = try connection.execute(Self.insertDeadLetters, parameters)
         }
     }

@@ -1,4 +1,5 @@
 import Logging
+import RecoCore
 import RecoKafka
 import ServiceLifecycle
 
@@ -7,8 +8,11 @@ public struct BatchContext: Sendable {
     /// The consumer whose partitions are paused while a dependency is down (none in unit tests).
     let consumer: KafkaConsumer?
     public let logger: Logger
-    /// Delays between attempts while a dependency is down.
-    public var retryDelays = (first: Duration.milliseconds(200), maximum: Duration.seconds(5))
+    /// Retries while a dependency is down: until it is back or the service stops.
+    public var retry = Self.dependencyRetry
+
+    /// What `untilAvailable` does by default (services state it in their `--help`).
+    public static let dependencyRetry = RetryPolicy.untilStopped(baseDelay: .milliseconds(200), maxDelay: .seconds(5))
 
     init(consumer: KafkaConsumer, logger: Logger) {
         self.consumer = consumer
@@ -33,22 +37,18 @@ public struct BatchContext: Sendable {
     /// on (reco-api, PostgreSQL) are never the messages' fault: they are waited out, not dead-lettered.
     public func untilAvailable<T: Sendable>(_ what: String, shouldRetry: (any Error) -> Bool = { _ in true },
                                            _ body: () async throws -> T) async throws -> T {
-        var delay = retryDelays.first
         var paused: [KafkaTopicPartition] = []
         defer { if !paused.isEmpty { try? consumer?.resume(paused) } }
-        while true {
-            do {
-                return try await body()
-            } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled || !shouldRetry(error) { throw error }
-                if paused.isEmpty, let consumer {
-                    paused = Array(consumer.assignedPartitions)
-                    try? consumer.pause(paused)
-                }
-                logger.warning("\(what) unavailable, retrying", metadata: ["stream.error": "\(error)", "stream.retry_in_ms": "\(delay.wholeMilliseconds)"])
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, retryDelays.maximum)
+        return try await retry.run(shouldRetry: { error in
+            !Task.isShuttingDownGracefully && shouldRetry(error)
+        }, onRetry: { (error: any Error, _, delay) in
+            if paused.isEmpty, let consumer {
+                paused = Array(consumer.assignedPartitions)
+                try? consumer.pause(paused)
             }
+            logger.warning("\(what) unavailable, retrying", metadata: ["stream.error": "\(error)", "stream.retry_in_ms": "\(delay.wholeMilliseconds)"])
+        }) { _ in
+            try await body()
         }
     }
 }

@@ -40,34 +40,47 @@ public struct WebhookClient: Sendable, CustomStringConvertible {
     /// idempotency key goes in the `Idempotency-Key` header on every attempt, so that a receiver
     /// can drop the duplicates that at-least-once delivery sends.
     public func post(_ body: [UInt8], idempotencyKey: String) async -> Outcome {
-        var failures = 0
-        while true {
-            var retryAfter: Duration?
-            let message: String
-            do {
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-                request.headers.add(name: "User-Agent", value: "reco-notifier/1")
-                request.body = .bytes(ByteBuffer(bytes: body))
-                let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-                let answer = try await response.body.collect(upTo: 1 << 20)
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) { return .delivered(status: status, attempts: failures + 1) }
-                let text = String(buffer: answer).prefix(200)
-                guard status == 429 || status == 408 || status >= 500 else {
-                    return .rejected(status: status, attempts: failures + 1, message: redacted("HTTP \(status): \(text)"))
-                }
-                retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
-                message = redacted("HTTP \(status): \(text)")
-            } catch {
-                message = redacted("\(error)")
+        var attempts = 0
+        do throws(AttemptFailure) {
+            let status = try await retry.run(shouldRetry: { $0.permanent == nil }, retryAfter: \.retryAfter) { (number) throws(AttemptFailure) in
+                attempts = number
+                return try await postOnce(body, idempotencyKey: idempotencyKey)
             }
-            failures += 1
-            guard failures < retry.maxAttempts, !Task.isCancelled else { return .exhausted(attempts: failures, message: message) }
-            try? await Task.sleep(for: retry.delay(afterFailures: failures, retryAfter: retryAfter))
+            return .delivered(status: status, attempts: attempts)
+        } catch {
+            if let status = error.permanent { return .rejected(status: status, attempts: attempts, message: error.message) }
+            return .exhausted(attempts: attempts, message: error.message)
         }
+    }
+
+    /// Why one POST did not deliver: a permanent refusal (its status) or a transient failure.
+    private struct AttemptFailure: Error {
+        var message: String
+        var permanent: Int?
+        var retryAfter: Duration?
+    }
+
+    /// One POST; returns the 2xx status.
+    private func postOnce(_ body: [UInt8], idempotencyKey: String) async throws(AttemptFailure) -> Int {
+        let response: HTTPClientResponse
+        let answer: ByteBuffer
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+            request.headers.add(name: "User-Agent", value: "reco-notifier/1")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            answer = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw AttemptFailure(message: redacted("\(error)"))
+        }
+        let status = Int(response.status.code)
+        if (200..<300).contains(status) { return status }
+        let message = redacted("HTTP \(status): \(String(buffer: answer).prefix(200))")
+        guard status == 429 || status == 408 || status >= 500 else { throw AttemptFailure(message: message, permanent: status) }
+        throw AttemptFailure(message: message, retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) })
     }
 
     /// Errors may quote the URL; it holds the hook's secret.

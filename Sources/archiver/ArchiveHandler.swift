@@ -23,13 +23,15 @@ final class ArchiveHandler: BatchHandler {
 
     let archive: ArchiveSettings
     let target: any ArchiveTarget
-    /// Delays between attempts while the target is down (the records stay in Kafka meanwhile).
+    /// Retries while the target is down (the records stay in Kafka meanwhile): until it is back
+    /// or the service stops, every failure (a denied write may be a clock or a policy being fixed).
     let targetRetry: RetryPolicy
+    static let defaultTargetRetry = RetryPolicy.untilStopped(baseDelay: .milliseconds(500), maxDelay: .seconds(30))
     private let state = Mutex(State())
     private let counters = Mutex(Totals())
 
     init(archive: ArchiveSettings, target: any ArchiveTarget,
-         targetRetry: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .milliseconds(500), maxDelay: .seconds(30))) {
+         targetRetry: RetryPolicy = defaultTargetRetry) {
         self.archive = archive
         self.target = target
         self.targetRetry = targetRetry
@@ -74,31 +76,18 @@ final class ArchiveHandler: BatchHandler {
     }
 
     func write(_ objects: [ArchiveObject], context: BatchContext) async throws -> [DeadLetter] {
-        for object in objects { try await putDurably(object, logger: context.logger) }
+        var context = context
+        context.retry = targetRetry
+        for object in objects {
+            // Until the target accepts it; a stop ends the retries and nothing is committed, so the records are read again.
+            try await context.untilAvailable("archive target") { try await target.put(key: object.key, body: object.body) }
+            context.logger.debug("object written", metadata: ["archive.key": "\(object.key)", "archive.records": "\(object.records)"])
+        }
         counters.withLock {
             $0.objects += objects.count
             $0.archivedRecords += objects.reduce(0) { $0 + $1.records }
         }
         return []
-    }
-
-    /// Writes until the target accepts the object; gives up only when the service stops (nothing
-    /// is committed then, so the records are read again).
-    private func putDurably(_ object: ArchiveObject, logger: Logger) async throws {
-        var failures = 0
-        while true {
-            do {
-                try await target.put(key: object.key, body: object.body)
-                logger.debug("object written", metadata: ["archive.key": "\(object.key)", "archive.records": "\(object.records)"])
-                return
-            } catch {
-                failures += 1
-                if Task.isShuttingDownGracefully || Task.isCancelled { throw error }
-                logger.warning("archive target unavailable, retrying", metadata: [
-                    "archive.key": "\(object.key)", "archive.error": "\(error)", "archive.attempt": "\(failures)"])
-                try await Task.sleep(for: targetRetry.delay(afterFailures: failures))
-            }
-        }
     }
 
     func statistics() -> [(key: String, value: String)] {

@@ -10,7 +10,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         commandName: "consumer",
         abstract: "Consume watch events, get each customer's top 10 and write them to PostgreSQL, at-least-once and idempotently.",
         discussion: """
-            Offsets are stored only after an event's list is committed (or its dead letter acknowledged); lists are keyed by (topic, partition, offset, event index), so reading an event again inserts nothing. Undecodable or invalid messages go to <topic>.dlq with headers error, error.reason, source.topic, source.partition, source.offset. API or database outages are retried, never dead-lettered.
+            Offsets are stored only after an event's list is committed (or its dead letter acknowledged); lists are keyed by (topic, partition, offset, event index), so reading an event again inserts nothing. Undecodable or invalid messages go to <topic>.dlq with headers error, error.reason, source.topic, source.partition, source.offset. API or database outages are waited out, never dead-lettered (\(BatchContext.dependencyRetry.summary), with the partitions paused meanwhile); at start the schema migration waits for the database (\(RecommendationStore.startupRetry.summary)).
 
             Recommendations come from reco-api (--api URL, batch route) or from a model file in process (--model). The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged.
             """)

@@ -89,7 +89,7 @@ final class RecommendationWriter: BatchHandler {
         let writeStart = ContinuousClock.now
         let transient: (any Error) -> Bool = { ($0 as? DatabaseError)?.isTransient ?? false }
         let result = try await context.untilAvailable("database", shouldRetry: transient) {
-            try await sink.write(pending.lists, movies: pending.movies, log: pending.log, retryUntil: .now + .seconds(30))
+            try await sink.write(pending.lists, movies: pending.movies, log: pending.log)
         }
         for regression in result.regressions {
             // Loud: events are not skipped, but whoever watches the log should know the log restarted.
@@ -102,7 +102,7 @@ final class RecommendationWriter: BatchHandler {
         // (after the lists, whose write may have started a new incarnation).
         if !pending.deadLetters.isEmpty {
             try await context.untilAvailable("database", shouldRetry: transient) {
-                try await sink.recordDeadLetters(pending.deadLetters, retryUntil: .now + .seconds(30))
+                try await sink.recordDeadLetters(pending.deadLetters)
             }
         }
         let writeTime = ContinuousClock.now - writeStart

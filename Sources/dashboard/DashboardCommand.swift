@@ -14,7 +14,7 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             GET /dashboard shows events and recommendations per minute (server-side SVG charts), the most recommended movies, the latest recommendations and the dead letters; it has no script and loads nothing from elsewhere. GET /dashboard/exports/<table>.csv or .json exports per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason and recommendations (?limit=N, at most 100000). GET /health checks the database.
 
-            The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged. Every query is read-only with bound parameters.
+            The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged; at start the schema migration waits for the database (\(RecommendationStore.startupRetry.summary)). Every query is read-only with bound parameters.
             """)
 
     @Option(help: "PostgreSQL connection URL (default: $DATABASE_URL, else PG* variables).")

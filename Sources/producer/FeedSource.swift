@@ -12,40 +12,40 @@ final class FeedSource: EventSource {
     let url: FeedURL
     let interval: Duration
     let timeout: Duration
-    let retries: Int
+    /// Retries of one poll's request (timeouts, 5xx, 429); the next poll starts after them.
+    let retry: RetryPolicy
     private let client: HTTPClient
     private let logger: Logger
     private let polls = PollCounter()
 
-    init(url: FeedURL, interval: Duration, timeout: Duration = .seconds(10), retries: Int = 3, logger: Logger) {
+    /// Three retries, 250 ms doubling, within one poll.
+    static let defaultRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
+
+    init(url: FeedURL, interval: Duration, timeout: Duration = .seconds(10), retry: RetryPolicy = defaultRetry, logger: Logger) {
         self.url = url
         self.interval = interval
         self.timeout = timeout
-        self.retries = retries
+        self.retry = retry
         self.logger = logger
         client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
     func nextBatch() async throws -> [WatchEvent]? {
         if polls.next() > 0 { try await Task.sleep(for: interval) }
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await fetchOnce()
-            } catch let error as FeedFailure where error.retriable && attempt <= retries {
-                let backoff = Duration.milliseconds(250 * (1 << (attempt - 1)))
+        do throws(FeedFailure) {
+            return try await retry.run(shouldRetry: \.retriable, onRetry: { error, failures, delay in
                 logger.warning("feed request failed, retrying", metadata: ["feed.url": "\(url)", "feed.error": "\(url.scrub(error.message))",
-                                                                        "feed.attempt": "\(attempt)", "feed.backoff_ms": "\(backoff.wholeMilliseconds)"])
-                try await Task.sleep(for: backoff)
-            } catch let error as FeedFailure {
-                logger.error("feed response rejected", metadata: ["feed.url": "\(url)", "feed.error": "\(url.scrub(error.message))"])
-                return []
+                                                                        "feed.attempt": "\(failures)", "feed.backoff_ms": "\(delay.wholeMilliseconds)"])
+            }) { (_) throws(FeedFailure) in
+                try await fetchOnce()
             }
+        } catch {
+            logger.error("feed response rejected", metadata: ["feed.url": "\(url)", "feed.error": "\(url.scrub(error.message))"])
+            return []
         }
     }
 
-    private func fetchOnce() async throws -> [WatchEvent] {
+    private func fetchOnce() async throws(FeedFailure) -> [WatchEvent] {
         let response: HTTPClientResponse
         var body = ByteBuffer()
         do {

@@ -11,7 +11,7 @@ struct ProducerCommand: AsyncParsableCommand {
         discussion: """
             Sources: an HTTP URL polled every --interval (the seed's real-time feed: a JSON string holding a pandas split-orient object, or the object itself); 'simulate' (customers weighted by activity and movies by popularity from a prepared data set, at --rate per second); 'replay' with --replay-file (JSON lines of watch_event/v1 or the seed's legacy format).
 
-            Events are watch_event/v1 JSON keyed by customer id, so one customer's events stay in order. The producer is idempotent (enable.idempotence=true), counts delivery reports, and on --count, end of input, SIGINT or SIGTERM flushes before exiting. The exit code is 1 if any message could not be delivered.
+            Events are watch_event/v1 JSON keyed by customer id, so one customer's events stay in order. The producer is idempotent (enable.idempotence=true), counts delivery reports, and on --count, end of input, SIGINT or SIGTERM flushes before exiting. The exit code is 1 if any message could not be delivered. Retries: a feed poll's request (timeouts, 5xx, 429), \(FeedSource.defaultRetry.summary), then the next poll; Kafka deliveries are retried by librdkafka until message.timeout.ms.
 
             Kafka settings come from --config (a librdkafka properties file such as Confluent's python.config; schema-registry keys are dropped) and KAFKA_* environment variables (KAFKA_BOOTSTRAP_SERVERS=…). Secrets are never logged.
             """)

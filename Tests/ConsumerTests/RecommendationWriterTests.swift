@@ -25,7 +25,7 @@ struct RecommendationWriterTests {
 
     private var context: BatchContext {
         var context = BatchContext(logger: quietLogger("writer-test"))
-        context.retryDelays = (.milliseconds(1), .milliseconds(5))
+        context.retry = .untilStopped(baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
         return context
     }
 

@@ -52,20 +52,4 @@ struct WebhookClientTests {
         guard case .exhausted(2, let message) = outcome else { Issue.record("unexpected \(outcome)"); return }
         #expect(!message.contains("s3cr3t"))
     }
-
-    @Test func backoffIsExponentialBoundedAndJittered() {
-        let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(2))
-        #expect(policy.ceiling(afterFailures: 1) == .milliseconds(100))
-        #expect(policy.ceiling(afterFailures: 3) == .milliseconds(400))
-        #expect(policy.ceiling(afterFailures: 9) == .seconds(2))
-        var generator = SplitMix64(seed: 5)
-        let delays = (0..<200).map { _ in policy.delay(afterFailures: 4, using: &generator) }
-        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .milliseconds(800) })
-        // Jitter: the delays spread over the interval rather than repeating one value.
-        #expect(Set(delays).count > 150)
-        #expect(delays.contains { $0 < .milliseconds(200) } && delays.contains { $0 > .milliseconds(600) })
-        // A server's Retry-After wins when longer, within the ceiling of the policy.
-        #expect(policy.delay(afterFailures: 1, retryAfter: .seconds(1), using: &generator) == .seconds(1))
-        #expect(policy.delay(afterFailures: 1, retryAfter: .seconds(60), using: &generator) == .seconds(2))
-    }
 }

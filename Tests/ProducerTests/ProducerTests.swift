@@ -121,12 +121,12 @@ import TestSupport
             let good = try #require(FeedURL("http://feed-user:s3cr3t%20PW@\(address)/feed?api_key=k3y-v4lue&region=eu"))
             #expect(good.description == "http://[redacted]@\(address)/feed?api_key=[redacted]&region=[redacted]")
             #expect(good.requestURL == "http://\(address)/feed?api_key=k3y-v4lue&region=eu")
-            let source = FeedSource(url: good, interval: .milliseconds(10), timeout: .seconds(2), retries: 1, logger: traceLogger)
+            let source = FeedSource(url: good, interval: .milliseconds(10), timeout: .seconds(2), retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(250)), logger: traceLogger)
             #expect(try await source.nextBatch()?.count == 3)
             await source.shutdown()
             // Refused (wrong password), then unreachable: both are logged, neither with a secret.
             for text in ["http://feed-user:wr0ng-PW@\(address)/feed?api_key=k3y-v4lue", "http://feed-user:s3cr3t%20PW@127.0.0.1:1/feed?api_key=k3y-v4lue"] {
-                let failing = FeedSource(url: try #require(FeedURL(text)), interval: .milliseconds(10), timeout: .seconds(1), retries: 1, logger: traceLogger)
+                let failing = FeedSource(url: try #require(FeedURL(text)), interval: .milliseconds(10), timeout: .seconds(1), retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(250)), logger: traceLogger)
                 #expect(try await failing.nextBatch()?.isEmpty == true)
                 await failing.shutdown()
             }

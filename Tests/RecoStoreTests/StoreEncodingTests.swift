@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RecoCore
 @testable import RecoStore
 import Testing
 
@@ -8,8 +9,8 @@ struct StoreEncodingTests {
     @Test func connectionErrorsAreTransientAndNeverShowThePassword() async throws {
         let store = RecommendationStore(url: DatabaseURL("postgresql://reco:hunter2@127.0.0.1:1/reco?connect_timeout=2", environment: [:]),
                                         logger: Logger(label: "store-test"))
-        do {
-            try await store.migrate(timeout: .milliseconds(300))
+        do throws(DatabaseError) {
+            try await store.migrate(retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), deadline: .milliseconds(300)))
             Issue.record("connected to a closed port")
         } catch {
             #expect(error.isTransient)

@@ -36,8 +36,7 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         if fail { throw DatabaseError(kind: .connection, message: "the in-memory database is down") }
     }
 
-    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?,
-                      retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) -> SinkWriteResult {
+    public func write(_ lists: [RecommendationList], movies: [MovieRow], log: LogIdentity?) async throws(DatabaseError) -> SinkWriteResult {
         try failIfAsked()
         return state.withLock { state in
             for movie in movies { state.movies[movie.movieId] = movie }
@@ -76,7 +75,7 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         }
     }
 
-    public func recordDeadLetters(_ rows: [DeadLetterRow], retryUntil deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+    public func recordDeadLetters(_ rows: [DeadLetterRow]) async throws(DatabaseError) {
         try failIfAsked()
         state.withLock { state in
             for row in rows where !state.deadLetters.contains(where: { $0.topic == row.topic && $0.partition == row.partition && $0.offset == row.offset }) {

@@ -36,11 +36,11 @@ import TestSupport
                                             customerId: UInt32(500 + event), watchedMovieId: 900_001, watchedAt: "2026-11-25T18:00:00Z",
                                             movieIds: ids, scores: (1...10).map { 4.5 - Double($0) / 10 }, modelVersion: "v-test", coldStart: false))
         }
-        try await store.write(lists, movies: movies, retryUntil: .now + .seconds(30))
+        try await store.write(lists, movies: movies)
         try await store.recordDeadLetters((0..<3).map {
             DeadLetterRow(topic: topic, partition: 0, offset: Int64(100 + $0), deadLetterTopic: topic + ".dlq",
                           reason: $0 == 0 ? "not_json" : "missing_field", error: "bad message \($0)")
-        }, retryUntil: .now + .seconds(30))
+        })
         return (store, topic)
     }
 

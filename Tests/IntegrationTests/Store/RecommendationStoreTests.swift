@@ -29,14 +29,14 @@ import TestSupport
         let nasty = "Tricky \"quoted\", back\\slash, {braces}, NULL, comma, accents: Amélie"
         let movies = [MovieRow(movieId: 9_101, title: nasty, year: nil), MovieRow(movieId: 9_102, title: "Plain", year: 1999)]
         let lists = [list(topic, offset: 7), list(topic, offset: 7, eventIndex: 1), list(topic, offset: 8)]
-        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 3)
-        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 0)
+        #expect(try await store.write(lists, movies: movies) == 3)
+        #expect(try await store.write(lists, movies: movies) == 0)
         // Lists stored without progress (a manual load): the primary key still refuses duplicates.
         try await store.execute("DELETE FROM recommendations_progress WHERE topic = $1", [topic])
-        #expect(try await store.write(lists, movies: movies, retryUntil: .now + .seconds(10)) == 0)
+        #expect(try await store.write(lists, movies: movies) == 0)
         // A later batch of the partition goes in; an earlier offset seen again afterwards does not.
-        #expect(try await store.write([list(topic, offset: 9)], movies: [], retryUntil: .now + .seconds(10)) == 1)
-        #expect(try await store.write([list(topic, offset: 8, eventIndex: 1)], movies: [], retryUntil: .now + .seconds(10)) == 0)
+        #expect(try await store.write([list(topic, offset: 9)], movies: []) == 1)
+        #expect(try await store.write([list(topic, offset: 8, eventIndex: 1)], movies: []) == 0)
 
         let stored = try await store.rows(
             """
@@ -61,7 +61,7 @@ import TestSupport
         #expect(view.contains { $0["Cust_id"] == .some("785314") && $0["Year"] == .some("1999") && $0["Estimate_Score"] == .some("4.1266") })
         #expect(view.first?["type"] == .some("double precision"))
         // A changed title replaces the old one; the lists keep pointing at the movie.
-        _ = try await store.write([], movies: [MovieRow(movieId: 9_102, title: "Plain (restored)", year: 1999)], retryUntil: .now + .seconds(10))
+        _ = try await store.write([], movies: [MovieRow(movieId: 9_102, title: "Plain (restored)", year: 1999)])
         let renamed = try await store.rows("SELECT DISTINCT title FROM recommendations WHERE topic = $1 AND movie_id = 9102", [topic], columns: ["title"])
         #expect(renamed.map { $0["title"] ?? nil } == ["Plain (restored)"])
     }
@@ -86,9 +86,9 @@ import TestSupport
             entry("1999-12-31T23:59:60Z", movies: [], scores: [], coldStart: true),
             entry("2026-01-01t00:00:00.000001-00:45", movies: [7], scores: [.infinity]),
         ]
-        #expect(try await store.write(binary, movies: [], retryUntil: .now + .seconds(10)) == 3)
+        #expect(try await store.write(binary, movies: []) == 3)
         let text = [entry("2026-11-25 12:30:00.1234567+00", movies: [1, 4_294_967_295], scores: [4.5, -0.125])]
-        #expect(try await store.write(text, movies: [], retryUntil: .now + .seconds(10)) == 1)
+        #expect(try await store.write(text, movies: []) == 1)
         let stored = try await store.rows(
             """
             SELECT kafka_offset, event_index, event_id, customer_id, watched_movie_id, movie_ids::text AS m, scores::text AS s,
@@ -162,7 +162,7 @@ import TestSupport
         second.watchedMovieId = 9_200
         second.source = "feed:http://host/feed"
         let seedFormat = list(topic, offset: 5)
-        for _ in 0..<2 { _ = try await store.write([first, second, seedFormat], movies: [], retryUntil: .now + .seconds(10)) }
+        for _ in 0..<2 { _ = try await store.write([first, second, seedFormat], movies: []) }
         let rows = try await store.rows(
             """
             SELECT kafka_partition, kafka_offset, event_index, event_id, customer_id, movie_id, source,
@@ -188,20 +188,20 @@ import TestSupport
         func identity(_ cluster: String, end: Int64) -> LogIdentity {
             LogIdentity(clusterId: cluster, highWatermarks: [LogIdentity.Partition(topic: topic, partition: 2): end])
         }
-        var result = try await store.write(lists, movies: [], log: identity("cluster-a", end: 10), retryUntil: .now + .seconds(10))
+        var result = try await store.write(lists, movies: [], log: identity("cluster-a", end: 10))
         #expect(result == SinkWriteResult(inserted: 10))
         // A replay on the same cluster: nothing new, nothing restarted.
-        result = try await store.write(Array(lists[3..<10]), movies: [], log: identity("cluster-a", end: 10), retryUntil: .now + .seconds(10))
+        result = try await store.write(Array(lists[3..<10]), movies: [], log: identity("cluster-a", end: 10))
         #expect(result == SinkWriteResult(inserted: 0))
         // The broker was restarted: a new cluster id, offsets from 0.
-        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4), retryUntil: .now + .seconds(10))
+        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4))
         #expect(result.inserted == 4)
         #expect(result.regressions.map(\.incarnation) == [1])
         #expect(result.regressions.first?.description.contains("cluster cluster-a → cluster-b") == true)
-        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4), retryUntil: .now + .seconds(10))
+        result = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-b", end: 4))
         #expect(result == SinkWriteResult(inserted: 0))
         // The topic was deleted and created again on the same cluster: its log ends below the progress.
-        result = try await store.write(Array(lists[0..<2]), movies: [], log: identity("cluster-b", end: 2), retryUntil: .now + .seconds(10))
+        result = try await store.write(Array(lists[0..<2]), movies: [], log: identity("cluster-b", end: 2))
         #expect(result.inserted == 2)
         #expect(result.regressions.first?.incarnation == 2)
         #expect(result.regressions.first?.description.contains("log end 2 below the stored position 4") == true)
@@ -211,10 +211,8 @@ import TestSupport
         let view = try await store.rows("SELECT count(*) AS n FROM recommendations WHERE topic = $1", [topic], columns: ["n"])
         #expect(view.first?["n"] == .some("32"))
         // A dead letter of the new incarnation is recorded, not taken for one of an old offset.
-        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")],
-                                          retryUntil: .now + .seconds(10))
-        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")],
-                                          retryUntil: .now + .seconds(10))
+        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")])
+        try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")])
         let letters = try await store.rows("SELECT incarnation FROM dead_letters WHERE topic = $1", [topic], columns: ["incarnation"])
         #expect(letters.map { $0["incarnation"] ?? nil } == ["2"])
     }
