@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RecoCore
 
 /// An error answered as JSON `{"error": "...", "field": "..."}` with its status; the one place
 /// where failures become HTTP statuses.
@@ -8,8 +9,9 @@ struct APIError: HTTPResponseError {
     let message: String
     let field: String?
 
-    static func invalid(_ field: String, _ message: String) -> APIError {
-        APIError(status: .unprocessableContent, message: message, field: field)
+    /// A 422 naming the field and the problem.
+    static func invalid(_ problem: InputProblem) -> APIError {
+        APIError(status: .unprocessableContent, message: problem.message, field: problem.field)
     }
 
     static func notFound(_ message: String, field: String? = nil) -> APIError {

@@ -82,7 +82,7 @@ struct OnlineController {
         do {
             session = try SessionRequest.parse(body.readableBytesView)
         } catch {
-            throw APIError.invalid(error.field, error.message)
+            throw APIError.invalid(error)
         }
         guard let serving = models.serving else { throw APIError.notReady }
         let recommender = serving.recommender

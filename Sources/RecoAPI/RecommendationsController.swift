@@ -58,7 +58,7 @@ struct RecommendationsController {
         do {
             decoded = try RecommendationBatchRequest.parse(body.readableBytesView)
         } catch {
-            throw APIError.invalid(error.field, error.message)
+            throw APIError.invalid(error)
         }
         let ids = decoded.customerIds.map { UInt32($0) }
         let limit = decoded.limit ?? 10

@@ -1,3 +1,5 @@
+import RecoCore
+
 /// Rows in COPY's text format (tab-separated fields, `\N` for NULL, backslash escapes), built
 /// straight into bytes: the cheapest way to hand many rows to PostgreSQL.
 struct CopyTextBuffer {
@@ -34,19 +36,8 @@ struct CopyTextBuffer {
         digits(value)
     }
 
-    /// Digits written backwards into a small stack buffer, then appended in order.
     private mutating func digits(_ value: Int64) {
-        var magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var count = 0
-            repeat {
-                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
-        }
+        DecimalDigits.append(value, to: &bytes)
     }
 
     /// The shortest text that reads back as the same `Float`.

@@ -17,23 +17,27 @@ extension ReportTable {
         return text
     }
 
-    /// An array of objects, one per row, keys in column order.
+    /// An array of objects, one per row and one line each, keys in column order like the CSV's
+    /// (JSONEncoder sorts keys or leaves them in hash order, hence the writer).
     func json() -> String {
-        var text = "["
+        var json = JSONBytesWriter()
+        json.raw("[")
         for (rowIndex, row) in rows.enumerated() {
-            text += rowIndex == 0 ? "\n{" : ",\n{"
+            json.raw(rowIndex == 0 ? "\n{" : ",\n{")
             for (index, column) in columns.enumerated() {
-                if index > 0 { text += "," }
-                text += JSONText.quoted(column) + ":"
+                if index > 0 { json.raw(",") }
+                json.string(column)
+                json.raw(":")
                 let value = index < row.count ? row[index] : nil
-                if let value {
-                    text += numericColumns.contains(column) && Double(value) != nil ? value : JSONText.quoted(value)
+                if let value, numericColumns.contains(column), let number = Double(value), number.isFinite {
+                    if let whole = Int64(value) { json.integer(whole) } else { json.number(number) }
                 } else {
-                    text += "null"
+                    json.string(value)
                 }
             }
-            text += "}"
+            json.raw("}")
         }
-        return text + (rows.isEmpty ? "]\n" : "\n]\n")
+        json.raw(rows.isEmpty ? "]\n" : "\n]\n")
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }

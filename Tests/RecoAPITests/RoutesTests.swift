@@ -195,6 +195,28 @@ import TestSupport
 
     /// Issue 15 item 14: nulls were accepted, and 422 messages were Swift decoder text
     /// (`Expected to decode Dictionary<String, Any>…`). Each names the field and the problem.
+    /// Query parameters and body fields go through the same checks and speak alike.
+    @Test func queryProblemsSayWhatTheBodysDo() async throws {
+        let models = try TestModels()
+        try await app(try await models.holder()).test(.router) { client in
+            let cases: [(String, String, String)] = [
+                ("/v1/customers/abc/recommendations", "id", "id: must be a whole number, got 'abc'"),
+                ("/v1/customers/4294967296/recommendations", "id", "id: must be between 1 and 4294967295, got '4294967296'"),
+                ("/v1/customers/100/recommendations?limit=0", "limit", "limit: must be a whole number from 1 to 100, got '0'"),
+                ("/v1/customers/100/recommendations?exclude_rated=maybe", "exclude_rated", "exclude_rated: must be true or false, got 'maybe'"),
+                ("/v1/customers/100/recommendations?ranker=als", "ranker", #"ranker: must be "ranker" or "svd", got 'als'"#),
+                ("/suggested_movies", "Cust_Id", "Cust_Id: required"),
+            ]
+            for (uri, field, message) in cases {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .unprocessableContent, "\(uri)")
+                    #expect(json(response)["field"] as? String == field, "\(uri)")
+                    #expect(json(response)["error"] as? String == message, "\(uri): \(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+
     @Test func batchProblemsNameTheFieldAndTheProblemInWords() async throws {
         let models = try TestModels()
         try await app(try await models.holder()).test(.router) { client in
@@ -206,7 +228,10 @@ import TestSupport
                 (#"{"customer_ids":[100],"exclude_rated":null}"#, "exclude_rated", "exclude_rated: must be true or false, got null"),
                 (#"{"customer_ids":[100],"ranker":"als"}"#, "ranker", #"ranker: must be "ranker" or "svd", got the string "als""#),
                 (#"{"customer_ids":[100],"customerIds":[1]}"#, "customerIds", "customerIds: unknown field (known: customer_ids, limit, exclude_rated, ranker, watching)"),
-                (#"[1,2]"#, "body", #"the body must be a JSON object {"customer_ids": [...], "limit": 10}"#),
+                (#"[1,2]"#, "body", #"body: must be an object {"customer_ids": [...], "limit": 10}, got an array"#),
+                (#"{"customer_ids":[1],"watching":[{"customer_id":1}]}"#, "watching[0].movie_id", "watching[0].movie_id: required"),
+                (#"{"customer_ids":[1],"watching":[{"customer_id":1,"movie":2}]}"#, "watching[0].movie",
+                 "watching[0].movie: unknown field (known: customer_id, movie_id)"),
                 (#"{"customer_ids":null}"#, "customer_ids", "customer_ids: must be an array of customer ids, got null"),
             ]
             for (body, field, message) in cases {

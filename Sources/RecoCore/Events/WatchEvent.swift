@@ -58,11 +58,25 @@ public struct WatchEvent: Sendable, Equatable, Codable {
     /// The message value: compact JSON with sorted keys, written directly (this runs for every
     /// produced event; JSONEncoder costs tens of microseconds).
     public func jsonBytes() -> [UInt8] {
-        var text = "{\"customer_id\":\(customerId),\"event_id\":\(JSONText.quoted(eventId)),\"movie_id\":\(movieId)"
-        text += ",\"schema\":\"\(Self.schema)\",\"source\":\(JSONText.quoted(source))"
-        text += ",\"title\":\(title.map(JSONText.quoted) ?? "null"),\"watched_at\":\(JSONText.quoted(watchedAt))"
-        text += ",\"year\":\(year.map(String.init) ?? "null")}"
-        return Array(text.utf8)
+        var json = JSONBytesWriter(reservingCapacity: 192)
+        json.raw("{\"customer_id\":")
+        json.integer(customerId)
+        json.raw(",\"event_id\":")
+        json.string(eventId)
+        json.raw(",\"movie_id\":")
+        json.integer(movieId)
+        json.raw(",\"schema\":")
+        json.string(Self.schema)
+        json.raw(",\"source\":")
+        json.string(source)
+        json.raw(",\"title\":")
+        json.string(title)
+        json.raw(",\"watched_at\":")
+        json.string(watchedAt)
+        json.raw(",\"year\":")
+        json.integer(year)
+        json.raw("}")
+        return json.bytes
     }
 
     /// The message key: the customer id, so one customer's events stay in order on one partition.

@@ -1,24 +1,30 @@
 /// The first checks of every JSON request body: it parses, it is an object, and it has only the
-/// known fields, each once (a misspelt field is refused, not silently ignored).
+/// known fields, each once (a misspelt field is refused, not silently ignored). Fields are then
+/// checked with `InputRules`, like query parameters.
 enum JSONRequestBody {
     /// The body's members by name; `example` shows the expected shape in the messages.
-    static func members(_ bytes: some Collection<UInt8>, fields: [String], example: String) throws(RecommendationBatchRequest.Problem) -> [String: JSONValue] {
-        typealias Problem = RecommendationBatchRequest.Problem
+    static func members(_ bytes: some Collection<UInt8>, fields: [String], example: String) throws(InputProblem) -> [String: JSONValue] {
         let body: JSONValue
         do {
             body = try JSONParser.parse(bytes)
         } catch {
-            throw Problem(field: "body", message: "the body is not JSON (\(error)); send \(example)")
+            throw InputProblem(field: "body", message: "body: must be JSON (\(error)); send \(example)")
         }
-        guard case .object(let members) = body else {
-            throw Problem(field: "body", message: "the body must be a JSON object \(example)")
+        return try members(of: body, fields: fields, field: "body", example: example)
+    }
+
+    /// The members of an object (the body, or an object inside it at `field`).
+    static func members(of value: JSONValue, fields: [String], field: String, example: String) throws(InputProblem) -> [String: JSONValue] {
+        guard case .object(let members) = value else {
+            throw InputProblem(field: field, message: "\(field): must be an object \(example), got \(InputRules.describe(.json(value)))")
         }
+        let prefix = field == "body" ? "" : field + "."
         var values: [String: JSONValue] = [:]
         for (key, value) in members {
             guard fields.contains(key) else {
-                throw Problem(field: key, message: "\(key): unknown field (known: \(fields.joined(separator: ", ")))")
+                throw InputProblem(field: prefix + key, message: "\(prefix)\(key): unknown field (known: \(fields.joined(separator: ", ")))")
             }
-            guard values[key] == nil else { throw Problem(field: key, message: "\(key): given twice") }
+            guard values[key] == nil else { throw InputProblem(field: prefix + key, message: "\(prefix)\(key): given twice") }
             values[key] = value
         }
         return values

@@ -52,21 +52,38 @@ public struct RecommendationBatchRequest: Codable, Sendable, Equatable {
 
     /// The body as the stream services send it (no encoder on the hot path).
     public func jsonBytes() -> [UInt8] {
-        var text = "{\"customer_ids\":[" + customerIds.map(String.init).joined(separator: ",") + "]"
-        if let limit { text += ",\"limit\":\(limit)" }
-        if let excludeRated { text += ",\"exclude_rated\":\(excludeRated)" }
-        if let ranker { text += ",\"ranker\":" + JSONText.quoted(ranker) }
-        if let watching {
-            text += ",\"watching\":[" + watching.map { "{\"customer_id\":\($0.customerId),\"movie_id\":\($0.movieId)}" }.joined(separator: ",") + "]"
+        var json = JSONBytesWriter(reservingCapacity: 32 + customerIds.count * 12 + (watching?.count ?? 0) * 40)
+        json.raw("{\"customer_ids\":[")
+        for (index, id) in customerIds.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.integer(id)
         }
-        return Array((text + "}").utf8)
-    }
-
-    /// What is wrong with a request body: the field (`customer_ids[2]`, `limit`, `body`) and the
-    /// problem in words, for a 422.
-    public struct Problem: Error, Equatable, Sendable {
-        public var field: String
-        public var message: String
+        json.raw("]")
+        if let limit {
+            json.raw(",\"limit\":")
+            json.integer(limit)
+        }
+        if let excludeRated {
+            json.raw(",\"exclude_rated\":")
+            json.boolean(excludeRated)
+        }
+        if let ranker {
+            json.raw(",\"ranker\":")
+            json.string(ranker)
+        }
+        if let watching {
+            json.raw(",\"watching\":[")
+            for (index, pair) in watching.enumerated() {
+                json.raw(index > 0 ? ",{\"customer_id\":" : "{\"customer_id\":")
+                json.integer(pair.customerId)
+                json.raw(",\"movie_id\":")
+                json.integer(pair.movieId)
+                json.raw("}")
+            }
+            json.raw("]")
+        }
+        json.raw("}")
+        return json.bytes
     }
 
     public static let maximumCustomers = 1_000
@@ -79,44 +96,21 @@ public struct RecommendationBatchRequest: Codable, Sendable, Equatable {
     /// `ranker` ("ranker" or "svd") and `watching` (up to 4,000 `{"customer_id", "movie_id"}`
     /// objects). null is not a value here (leave the field out instead), and
     /// unknown fields are refused, so a misspelt one is not silently ignored.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(Problem) -> RecommendationBatchRequest {
+    public static func parse(_ bytes: some Collection<UInt8>) throws(InputProblem) -> RecommendationBatchRequest {
         let values = try JSONRequestBody.members(bytes, fields: fields, example: "{\"customer_ids\": [...], \"limit\": 10}")
-        guard let idsValue = values["customer_ids"] else { throw Problem(field: "customer_ids", message: "customer_ids: required") }
-        guard case .array(let elements) = idsValue else {
-            throw Problem(field: "customer_ids", message: "customer_ids: must be an array of customer ids, got \(kind(idsValue))")
-        }
-        guard !elements.isEmpty else { throw Problem(field: "customer_ids", message: "customer_ids: must not be empty") }
-        guard elements.count <= maximumCustomers else {
-            throw Problem(field: "customer_ids", message: "customer_ids: at most \(maximumCustomers) per call, got \(elements.count)")
-        }
+        guard let idsValue = values["customer_ids"] else { throw InputRules.required("customer_ids") }
+        let elements = try InputRules.array(idsValue, field: "customer_ids", of: "customer ids", maximum: maximumCustomers)
+        guard !elements.isEmpty else { throw InputProblem(field: "customer_ids", message: "customer_ids: must not be empty") }
         var ids: [Int64] = []
         ids.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            let field = "customer_ids[\(index)]"
-            guard case .number(let number) = element, number == number.rounded(), number.isFinite else {
-                throw Problem(field: field, message: "\(field): must be a whole number, got \(kind(element))")
-            }
-            guard number >= 1, number <= Double(UInt32.max) else {
-                throw Problem(field: field, message: "\(field): must be between 1 and \(UInt32.max), got \(number < 1e15 && number > -1e15 ? String(Int64(number)) : String(number))")
-            }
-            ids.append(Int64(number))
+            ids.append(Int64(try InputRules.id(.json(element), field: "customer_ids[\(index)]")))
         }
         var request = RecommendationBatchRequest(customerIds: ids)
-        if let value = values["limit"] {
-            guard case .number(let number) = value, number == number.rounded(), (1...100).contains(number) else {
-                throw Problem(field: "limit", message: "limit: must be a whole number from 1 to 100, got \(kind(value))")
-            }
-            request.limit = Int(number)
-        }
-        if let value = values["exclude_rated"] {
-            guard case .bool(let flag) = value else { throw Problem(field: "exclude_rated", message: "exclude_rated: must be true or false, got \(kind(value))") }
-            request.excludeRated = flag
-        }
+        if let value = values["limit"] { request.limit = try InputRules.count(.json(value), field: "limit", in: 1...100) }
+        if let value = values["exclude_rated"] { request.excludeRated = try InputRules.flag(.json(value), field: "exclude_rated") }
         if let value = values["ranker"] {
-            guard case .string(let name) = value, name == "ranker" || name == "svd" else {
-                throw Problem(field: "ranker", message: "ranker: must be \"ranker\" or \"svd\", got \(kind(value))")
-            }
-            request.ranker = name
+            request.ranker = try InputRules.ordering(.json(value), field: "ranker").rawValue
         }
         if let value = values["watching"] {
             request.watching = try watching(value)
@@ -124,50 +118,19 @@ public struct RecommendationBatchRequest: Codable, Sendable, Equatable {
         return request
     }
 
-    private static func watching(_ value: JSONValue) throws(Problem) -> [Watching] {
-        guard case .array(let elements) = value else {
-            throw Problem(field: "watching", message: "watching: must be an array of {\"customer_id\", \"movie_id\"} objects, got \(kind(value))")
-        }
-        guard elements.count <= maximumWatching else {
-            throw Problem(field: "watching", message: "watching: at most \(maximumWatching) per call, got \(elements.count)")
-        }
+    private static func watching(_ value: JSONValue) throws(InputProblem) -> [Watching] {
+        let elements = try InputRules.array(value, field: "watching", of: "{\"customer_id\", \"movie_id\"} objects", maximum: maximumWatching)
         var result: [Watching] = []
         result.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
             let field = "watching[\(index)]"
-            guard case .object(let members) = element else {
-                throw Problem(field: field, message: "\(field): must be an object {\"customer_id\", \"movie_id\"}, got \(kind(element))")
-            }
-            var ids: [String: UInt32] = [:]
-            for (key, member) in members {
-                guard key == "customer_id" || key == "movie_id" else {
-                    throw Problem(field: "\(field).\(key)", message: "\(field).\(key): unknown field (known: customer_id, movie_id)")
-                }
-                guard ids[key] == nil else { throw Problem(field: "\(field).\(key)", message: "\(field).\(key): given twice") }
-                guard case .number(let number) = member, number.isFinite, number == number.rounded() else {
-                    throw Problem(field: "\(field).\(key)", message: "\(field).\(key): must be a whole number, got \(kind(member))")
-                }
-                guard number >= 1, number <= Double(UInt32.max) else {
-                    throw Problem(field: "\(field).\(key)", message: "\(field).\(key): must be between 1 and \(UInt32.max), got \(kind(member))")
-                }
-                ids[key] = UInt32(number)
-            }
-            guard let customer = ids["customer_id"] else { throw Problem(field: "\(field).customer_id", message: "\(field).customer_id: required") }
-            guard let movie = ids["movie_id"] else { throw Problem(field: "\(field).movie_id", message: "\(field).movie_id: required") }
-            result.append(Watching(customerId: customer, movieId: movie))
+            let members = try JSONRequestBody.members(of: element, fields: ["customer_id", "movie_id"], field: field,
+                                                      example: "{\"customer_id\", \"movie_id\"}")
+            guard let customer = members["customer_id"] else { throw InputRules.required("\(field).customer_id") }
+            guard let movie = members["movie_id"] else { throw InputRules.required("\(field).movie_id") }
+            result.append(Watching(customerId: try InputRules.id(.json(customer), field: "\(field).customer_id"),
+                                   movieId: try InputRules.id(.json(movie), field: "\(field).movie_id")))
         }
         return result
-    }
-
-    /// A value as a message shows it: short, and its type when that is the problem.
-    private static func kind(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool(let flag): "\(flag)"
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .string(let text): "the string \"\(text.prefix(40))\""
-        case .array: "an array"
-        case .object: "an object"
-        }
     }
 }

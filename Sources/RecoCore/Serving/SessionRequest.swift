@@ -17,37 +17,16 @@ public struct SessionRequest: Sendable, Equatable {
 
     /// Reads and checks a body: `movie_ids` (0 to 1,000 ids from 1 to 2^32 − 1), optional `limit`
     /// (1 to 100) and `exclude_watched`; unknown fields and null values are refused, naming the field.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(RecommendationBatchRequest.Problem) -> SessionRequest {
-        typealias Problem = RecommendationBatchRequest.Problem
+    public static func parse(_ bytes: some Collection<UInt8>) throws(InputProblem) -> SessionRequest {
         let values = try JSONRequestBody.members(bytes, fields: fields, example: "{\"movie_ids\": [...], \"limit\": 10}")
-        guard let moviesValue = values["movie_ids"] else { throw Problem(field: "movie_ids", message: "movie_ids: required") }
-        guard case .array(let elements) = moviesValue else {
-            throw Problem(field: "movie_ids", message: "movie_ids: must be an array of movie ids")
-        }
-        guard elements.count <= maximumMovies else {
-            throw Problem(field: "movie_ids", message: "movie_ids: at most \(maximumMovies), got \(elements.count)")
-        }
+        guard let moviesValue = values["movie_ids"] else { throw InputRules.required("movie_ids") }
+        let elements = try InputRules.array(moviesValue, field: "movie_ids", of: "movie ids", maximum: maximumMovies)
         var request = SessionRequest(movieIds: [])
         for (index, element) in elements.enumerated() {
-            let field = "movie_ids[\(index)]"
-            guard case .number(let number) = element, number.isFinite, number == number.rounded() else {
-                throw Problem(field: field, message: "\(field): must be a whole number")
-            }
-            guard number >= 1, number <= Double(UInt32.max) else {
-                throw Problem(field: field, message: "\(field): must be between 1 and \(UInt32.max)")
-            }
-            request.movieIds.append(UInt32(number))
+            request.movieIds.append(try InputRules.id(.json(element), field: "movie_ids[\(index)]"))
         }
-        if let value = values["limit"] {
-            guard case .number(let number) = value, number == number.rounded(), (1...100).contains(number) else {
-                throw Problem(field: "limit", message: "limit: must be a whole number from 1 to 100")
-            }
-            request.limit = Int(number)
-        }
-        if let value = values["exclude_watched"] {
-            guard case .bool(let flag) = value else { throw Problem(field: "exclude_watched", message: "exclude_watched: must be true or false") }
-            request.excludeWatched = flag
-        }
+        if let value = values["limit"] { request.limit = try InputRules.count(.json(value), field: "limit", in: 1...100) }
+        if let value = values["exclude_watched"] { request.excludeWatched = try InputRules.flag(.json(value), field: "exclude_watched") }
         return request
     }
 }

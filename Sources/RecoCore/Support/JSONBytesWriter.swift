@@ -1,5 +1,7 @@
-/// JSON written straight into bytes, for answers on hot paths (no String concatenation, no
-/// encoder): text that needs no escaping, the common case, is copied in one go.
+/// JSON written straight into bytes, for the measured hot paths only (the batch request and
+/// answer, watch events, the seed route; each has a fuzz target): no String concatenation, no
+/// encoder, and text that needs no escaping, the common case, is copied in one go. Everything
+/// else uses `JSONEncoder`. `string` is the one JSON string escape of the code base.
 public struct JSONBytesWriter {
     public private(set) var bytes: [UInt8] = []
 
@@ -44,19 +46,8 @@ public struct JSONBytesWriter {
         }
     }
 
-    /// Digits written backwards into a small stack buffer, then appended in order.
     private mutating func digits(_ value: Int64) {
-        var magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var count = 0
-            repeat {
-                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
-        }
+        DecimalDigits.append(value, to: &bytes)
     }
 
     public mutating func boolean(_ value: Bool) {
@@ -92,5 +83,10 @@ public struct JSONBytesWriter {
     /// A string, or null.
     public mutating func string(_ text: String?) {
         if let text { string(text) } else { raw("null") }
+    }
+
+    /// A whole number, or null.
+    public mutating func integer<T: BinaryInteger>(_ value: T?) {
+        if let value { integer(value) } else { raw("null") }
     }
 }
