@@ -25,7 +25,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
@@ -71,7 +70,8 @@ let package = Package(
             name: "RecoKafkaMock",
             dependencies: ["CRdKafka", "CMockBrokerPorts", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
 
-        // What every executable's command line shares: --log-level and its bootstrap, durations in seconds.
+        // What every executable's command line shares: --log-level and its bootstrap, --database-url,
+        // --model, --movies, --host/--port, durations in seconds.
         .target(
             name: "CommandOptions",
             dependencies: [
@@ -105,6 +105,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // StreamKit only for its Kafka option group (--config, --topic of --follow).
         .executableTarget(
             name: "RecoAPI",
             dependencies: [
@@ -112,7 +113,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -21,17 +21,14 @@ struct RecoAPICommand: AsyncParsableCommand {
             Routes: / , /health/live, /health/ready, /suggested_movies?Cust_Id=N, /v1/customers/{id}/recommendations, /v1/customers/{id}/history, POST /v1/recommendations/batch, POST /v1/sessions/recommendations, /v1/movies/{id}/similar, /v1/model, POST /v1/admin/reload, /metrics, /openapi.json, /docs.
             """)
 
-    @Option(help: "Model file from 'reco train'.")
-    var model = "model/svd.recomodel"
+    /// reco-api's port, the seed's.
+    enum Listen: ListenDefaults {
+        static let port = 4000
+    }
 
-    @Option(help: "Movie catalogue (movies.csv from 'reco prepare') for titles and years; 'none' to serve without titles.")
-    var movies = "data/prepared/movies.csv"
-
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to listen on.")
-    var port = 4000
+    @OptionGroup var model: ModelOptions<TrainedModelDefaults>
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var listen: ListenOptions<Listen>
 
     @Option(help: "File holding the admin token that enables POST /v1/admin/reload (default: $RECO_API_ADMIN_TOKEN, else disabled).")
     var adminTokenFile: String?
@@ -51,13 +48,12 @@ struct RecoAPICommand: AsyncParsableCommand {
             help: "With --follow and an EASE model: MiB of score vectors kept for the most recently active customers, each updated by one row per watch instead of summing the whole history per request (0 turns it off).")
     var scoreCacheMegabytes = ServingModel.defaultScoreCacheBytes >> 20
 
-    @Option(help: "The consumer's PostgreSQL (postgresql://…; or DATABASE_URL): /v1/customers/{id}/history adds the stored watch history to the overlay's. Never logged with its password.")
-    var databaseUrl: String?
+    /// The consumer's PostgreSQL: /v1/customers/{id}/history adds the stored watch history to the overlay's.
+    @OptionGroup(title: "Watch history (optional)") var database: DatabaseOptions
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard readyLag >= 0 else { throw ValidationError("--ready-lag must be 0 or more") }
         guard (1...100_000_000).contains(overlayCustomers) else { throw ValidationError("--overlay-customers must be 1...100000000") }
         guard (0...1_048_576).contains(scoreCacheMegabytes) else { throw ValidationError("--score-cache-mb must be 0...1048576") }
@@ -76,19 +72,21 @@ struct RecoAPICommand: AsyncParsableCommand {
         } else if let text = ProcessInfo.processInfo.environment["RECO_API_ADMIN_TOKEN"] {
             token = AdminToken(text)
         }
+        let environment = ProcessInfo.processInfo.environment
         var configuration = AppConfiguration(
-            modelPath: model, moviesPath: movies == "none" ? nil : movies, host: host, port: port, adminToken: token)
+            modelPath: model.modelPath ?? "", moviesPath: catalog.path, host: listen.host, port: listen.port, adminToken: token)
         configuration.overlayCustomers = overlayCustomers
         configuration.scoreCacheBytes = scoreCacheMegabytes << 20
-        if databaseUrl != nil || ProcessInfo.processInfo.environment["DATABASE_URL"] != nil {
-            configuration.historyDatabase = DatabaseURL(databaseUrl, environment: ProcessInfo.processInfo.environment)
+        if database.isGiven(environment: environment) {
+            configuration.historyDatabase = DatabaseURL(database.databaseURL, environment: environment)
         }
         if follow {
             let (settings, _) = try kafka.configuration(logger: logger)
             configuration.follow = WatchLogFollower.Settings(configuration: settings, topic: kafka.topic,
                                                              connectTimeout: kafka.connectTimeout, readyLag: readyLag)
         }
-        logger.info("starting", metadata: ["api.model": "\(model)", "api.movies": "\(movies)", "api.address": "\(host):\(port)",
+        logger.info("starting", metadata: ["api.model": "\(configuration.modelPath)", "api.movies": "\(catalog.path ?? "none")",
+                                           "api.address": "\(listen.host):\(listen.port)",
                                            "api.admin_reload": "\(token == nil ? "disabled" : "enabled")",
                                            "api.follow": "\(follow ? kafka.topic : "off")",
                                            "api.history_database": "\(configuration.historyDatabase.map { "\($0)" } ?? "none")"])

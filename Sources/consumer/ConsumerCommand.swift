@@ -23,11 +23,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     @OptionGroup var service: ConsumerServiceOptions<Defaults>
     @OptionGroup var recommendations: RecommendationSourceOptions
 
-    @Option(help: "PostgreSQL connection URL (default: $DATABASE_URL, else PG* variables).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let database = DatabaseURL(databaseURL, environment: ProcessInfo.processInfo.environment)
+        let database = DatabaseURL(self.database.databaseURL, environment: ProcessInfo.processInfo.environment)
         let (logger, kafka) = try service.start(label: "consumer", metadata: ["db.url": "\(database)"])
         let store = RecommendationStore(url: database, logger: logger)
         try await store.migrate()

@@ -17,14 +17,12 @@ struct DashboardCommand: AsyncParsableCommand {
             The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged; at start the schema migration waits for the database (\(RecommendationStore.startupRetry.summary)). Every query is read-only with bound parameters.
             """)
 
-    @Option(help: "PostgreSQL connection URL (default: $DATABASE_URL, else PG* variables).")
-    var databaseURL: String?
+    enum Listen: ListenDefaults {
+        static let port = 8090
+    }
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to listen on.")
-    var port = 8090
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var listen: ListenOptions<Listen>
 
     @Option(help: "Only this topic's rows (default: all topics).")
     var topic: String?
@@ -38,14 +36,13 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
         guard (1...1440).contains(minutes) else { throw ValidationError("--minutes must be 1 to 1440") }
         guard refresh > 0 else { throw ValidationError("--refresh must be positive") }
     }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "dashboard")
-        let database = DatabaseURL(databaseURL, environment: ProcessInfo.processInfo.environment)
+        let database = DatabaseURL(self.database.databaseURL, environment: ProcessInfo.processInfo.environment)
         let store = RecommendationStore(url: database, logger: logger)
         // The tables may not exist yet when the dashboard starts before the first consumer.
         try await store.migrate()
@@ -53,9 +50,9 @@ struct DashboardCommand: AsyncParsableCommand {
         options.minutes = minutes
         options.refreshSeconds = refresh
         let routes = DashboardRoutes(readModel: DashboardReadModel(store: store, topic: topic), options: options, logger: logger)
-        let app = Application(router: routes.router(), configuration: .init(address: .hostname(host, port: port), serverName: "reco-dashboard"),
+        let app = Application(router: routes.router(), configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "reco-dashboard"),
                               logger: logger)
-        logger.info("serving", metadata: ["dashboard.url": "http://\(host):\(port)/dashboard", "db.url": "\(database)"])
+        logger.info("serving", metadata: ["dashboard.url": "http://\(listen.host):\(listen.port)/dashboard", "db.url": "\(database)"])
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
     }

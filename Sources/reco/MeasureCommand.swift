@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
 import RecoCore
 
@@ -8,8 +9,7 @@ struct MeasureCommand: ParsableCommand {
         commandName: "measure",
         abstract: "Measure how fast a model file opens, scores and folds in a watch (used by scripts/bench; prints JSON).")
 
-    @Option(help: "Model file.")
-    var model = "model/svd.recomodel"
+    @OptionGroup var model: ModelOptions<TrainedModelDefaults>
 
     @Option(help: "How many customers to score.")
     var samples = 2_000
@@ -33,8 +33,8 @@ struct MeasureCommand: ParsableCommand {
         var fullOpens: [Double] = []
         var opened: RecoModel?
         for _ in 0..<max(opens, 1) {
-            fullOpens.append(try time { opened = try RecoModel(path: model, verification: .full) })
-            structureOpens.append(try time { _ = try RecoModel(path: model, verification: .structure) })
+            fullOpens.append(try time { opened = try RecoModel(path: model.modelPath ?? "", verification: .full) })
+            structureOpens.append(try time { _ = try RecoModel(path: model.modelPath ?? "", verification: .structure) })
         }
         guard let opened else { return }
         let recommender = Recommender(model: opened)

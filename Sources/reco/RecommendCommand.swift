@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
 import RecoCore
 
@@ -7,11 +8,8 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "Print a customer's top movies (or a movie's similar movies) from a model file.")
 
-    @Option(help: "Model file.")
-    var model = "model/svd.recomodel"
-
-    @Option(help: "Movies catalogue for titles (movies.csv from 'reco prepare').")
-    var movies = "data/prepared/movies.csv"
+    @OptionGroup var model: ModelOptions<TrainedModelDefaults>
+    @OptionGroup var catalog: CatalogOptions
 
     @Option(help: "Customer id.")
     var customer: UInt32?
@@ -37,8 +35,8 @@ struct RecommendCommand: ParsableCommand {
 
     func run() throws {
         _ = global.makeLogger(label: "reco.recommend")
-        let recommender = Recommender(model: try RecoModel(path: model))
-        let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
+        let recommender = Recommender(model: try RecoModel(path: model.modelPath ?? ""))
+        let catalog = try self.catalog.loadIfPresent()
         let items: [ScoredMovie]
         if let customer {
             let recommendation = recommender.recommend(customerId: customer, limit: limit, excludeRated: !includeRated, ordering: order)

@@ -8,11 +8,14 @@ public struct RecommendationSourceOptions: ParsableArguments {
     @Option(help: "reco-api base URL for recommendations.")
     public var api: String?
 
-    @Option(help: "Model file for in-process recommendations (instead of --api).")
-    public var model: String?
+    /// No default model: `--model` or `--api` must be given.
+    public enum InProcessModel: ModelDefaults {
+        public static let modelPath: String? = nil
+        public static let modelUsage = "for in-process recommendations, instead of --api"
+    }
 
-    @Option(help: "Movie catalogue for titles with --model.")
-    public var movies = "data/prepared/movies.csv"
+    @OptionGroup public var model: ModelOptions<InProcessModel>
+    @OptionGroup public var catalog: CatalogOptions
 
     @Option(help: "Seconds before a call to reco-api times out.")
     public var apiTimeout: Duration = .seconds(10)
@@ -20,15 +23,14 @@ public struct RecommendationSourceOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        guard (api == nil) != (model == nil) else { throw ValidationError("give --api URL or --model FILE") }
+        guard (api == nil) != (model.modelPath == nil) else { throw ValidationError("give --api URL or --model FILE") }
         guard apiTimeout > .zero else { throw ValidationError("--api-timeout must be positive") }
     }
 
-    /// A model file scored in process (titles from `--movies` when that file exists), else reco-api.
+    /// A model file scored in process (titles from `--movies`), else reco-api.
     public func makeSource() throws -> any RecommendationSource {
-        if let model {
-            let catalog = FileManager.default.fileExists(atPath: movies) ? try MovieCatalog.load(path: movies) : MovieCatalog()
-            return ModelFileSource(recommender: Recommender(model: try RecoModel(path: model)), catalog: catalog)
+        if let path = model.modelPath {
+            return ModelFileSource(recommender: Recommender(model: try RecoModel(path: path)), catalog: try catalog.loadIfPresent())
         }
         return APISource(baseURL: api ?? "", timeout: apiTimeout)
     }
