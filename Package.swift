@@ -120,13 +120,8 @@ let package = Package(
         .executableTarget(
             name: "producer",
             dependencies: [
-                "CommandOptions", "RecoCore", "RecoKafka", "StreamKit",
+                "CommandOptions", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "consumer",
@@ -208,6 +203,7 @@ let package = Package(
             dependencies: [
                 "StreamKit", "CommandOptions", "RecoCore", "RecoKafka", "RecoKafkaMock", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -215,13 +211,7 @@ let package = Package(
         .testTarget(
             name: "NotifierTests",
             dependencies: ["notifier", "StreamKit", "RecoCore", "RecoKafka", "RecoKafkaMock", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(
-            name: "ProducerTests",
-            dependencies: [
-                "producer", "RecoKafka", "RecoKafkaMock", "RecoCore", "StreamKit", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+        .testTarget(name: "ProducerTests", dependencies: ["producer", "StreamKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "RecoAPITests",
             dependencies: [

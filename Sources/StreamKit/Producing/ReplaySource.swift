@@ -5,11 +5,11 @@ import Synchronization
 
 /// Events from a JSON-lines file (watch_event/v1 or the seed's legacy format, one per line).
 /// A bad line is reported with its line number and skipped.
-final class ReplaySource: EventSource {
+public final class ReplaySource: EventSource {
     private let batches: Mutex<[[WatchEvent]]>
-    let invalidLines: Int
+    public let invalidLines: Int
 
-    init(path: String, logger: Logger) throws {
+    public init(path: String, logger: Logger) throws {
         var events: [WatchEvent] = []
         var invalid = 0
         try LineReader(path: path).forEachLine { bytes, number in
@@ -31,7 +31,7 @@ final class ReplaySource: EventSource {
         batches = Mutex(chunks.reversed())
     }
 
-    func nextBatch() async throws -> [WatchEvent]? {
+    public func nextBatch() async throws -> [WatchEvent]? {
         batches.withLock { $0.popLast() }
     }
 }

@@ -5,29 +5,31 @@ import Logging
 import RecoCore
 
 /// Where the producer's events come from.
-struct EventSourceOptions: ParsableArguments {
+public struct EventSourceOptions: ParsableArguments {
     @Option(help: "Event source: an http(s) URL (user:password@ is sent as Basic auth; credentials and query values are never logged), 'simulate' or 'replay'.")
-    var source: String
+    public var source: String
 
     @Option(help: "Seconds between polls of an HTTP feed.")
-    var interval: Duration = .seconds(20)
+    public var interval: Duration = .seconds(20)
 
     @Option(help: "HTTP feed request timeout in seconds.")
-    var timeout: Duration = .seconds(10)
+    public var timeout: Duration = .seconds(10)
 
     @Option(help: "Simulated events per second (0: as fast as possible).")
-    var rate = 100.0
+    public var rate = 100.0
 
     @Option(help: "Prepared data directory for the simulator.")
-    var data = "data/prepared"
+    public var data = "data/prepared"
 
     @Option(help: "JSON-lines file for --source replay.")
-    var replayFile: String?
+    public var replayFile: String?
 
     @Option(help: "Seed of the simulator.")
-    var seed: UInt64 = 1
+    public var seed: UInt64 = 1
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard source == "simulate" || source == "replay" || FeedURL(source) != nil else {
             // Not echoed: it may hold credentials.
             throw ValidationError("--source must be an http(s) URL with a host, 'simulate' or 'replay'")
@@ -36,7 +38,7 @@ struct EventSourceOptions: ParsableArguments {
         guard interval > .zero, timeout > .zero, rate >= 0 else { throw ValidationError("--interval and --timeout must be positive; --rate ≥ 0") }
     }
 
-    func makeSource(logger: Logger) throws -> any EventSource {
+    public func makeSource(logger: Logger) throws -> any EventSource {
         switch source {
         case "simulate":
             let dataset = try RatingsStore.load(path: (data as NSString).appendingPathComponent(DataPreparer.ratingsFile))

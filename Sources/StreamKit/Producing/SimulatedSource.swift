@@ -3,7 +3,7 @@ import RecoCore
 import Synchronization
 
 /// Simulated watch events at `rate` per second (0: as fast as the producer takes them).
-final class SimulatedSource: EventSource {
+public final class SimulatedSource: EventSource {
     private let simulator: Mutex<WatchEventSimulator>
     private let rate: Double
     private let batchInterval = Duration.milliseconds(10)
@@ -12,12 +12,12 @@ final class SimulatedSource: EventSource {
     private let started = Mutex<ContinuousClock.Instant?>(nil)
     private let emitted = Mutex(0)
 
-    init(simulator: WatchEventSimulator, rate: Double) {
+    public init(simulator: WatchEventSimulator, rate: Double) {
         self.simulator = Mutex(simulator)
         self.rate = rate
     }
 
-    func nextBatch() async throws -> [WatchEvent]? {
+    public func nextBatch() async throws -> [WatchEvent]? {
         let count: Int
         if rate <= 0 {
             count = 1_000

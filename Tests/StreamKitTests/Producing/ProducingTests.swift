@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
-@testable import producer
+@testable import StreamKit
 import RecoCore
 import RecoKafka
 import RecoKafkaMock
@@ -9,7 +9,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-@Suite(.serialized) struct ProducerTests {
+@Suite(.serialized) struct ProducingTests {
     static let feedObject = #"{"columns":["YearRelease","Name","current_time","customerID"],"index":[3,8,3],"data":[[2004,"Character",1700000000000,785314],[null,"Dogma",1700000005000,42],[2004,"Character",1700000009000,42]]}"#
 
     private var logger: Logger {

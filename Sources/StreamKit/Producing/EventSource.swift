@@ -1,11 +1,11 @@
 import RecoCore
 
 /// Where watch events come from. `nextBatch` returns nil when the source is finished.
-protocol EventSource: Sendable {
+public protocol EventSource: Sendable {
     func nextBatch() async throws -> [WatchEvent]?
     func shutdown() async
 }
 
 extension EventSource {
-    func shutdown() async {}
+    public func shutdown() async {}
 }

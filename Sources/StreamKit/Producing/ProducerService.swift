@@ -6,37 +6,37 @@ import Synchronization
 
 /// Moves events from a source to Kafka until the source ends, the count is reached or the
 /// service group shuts down; then flushes and records what was delivered.
-final class ProducerService: Service, Sendable {
-    struct Outcome: Sendable {
-        var produced: Int
-        var delivered: Int
-        var failed: Int
-        var undelivered: Int
-        var seconds: Double
+public final class ProducerService: Service, Sendable {
+    public struct Outcome: Sendable {
+        public var produced: Int
+        public var delivered: Int
+        public var failed: Int
+        public var undelivered: Int
+        public var seconds: Double
 
-        var summary: String {
+        public var summary: String {
             let rate = seconds > 0 ? Double(delivered) / seconds : 0
             return "produced \(produced), delivered \(delivered), failed \(failed), undelivered \(undelivered) in \(Decimals.format(seconds, places: 2)) s (\(Decimals.format(rate, places: 0)) events/s)"
         }
 
         /// Every event reached Kafka.
-        var succeeded: Bool { failed == 0 && undelivered == 0 }
+        public var succeeded: Bool { failed == 0 && undelivered == 0 }
     }
 
-    let topic: String
-    let kafka: KafkaConfiguration
-    let source: any EventSource
-    let limit: Int?
+    public let topic: String
+    public let kafka: KafkaConfiguration
+    public let source: any EventSource
+    public let limit: Int?
     /// Partitions of the topic when it has to be created; nil leaves topics alone.
-    let createPartitions: Int?
-    let statsInterval: Duration
-    let flushTimeout: Duration
-    let connectTimeout: Duration
-    let metrics: ProducerMetrics?
-    let logger: Logger
+    public let createPartitions: Int?
+    public let statsInterval: Duration
+    public let flushTimeout: Duration
+    public let connectTimeout: Duration
+    public let metrics: ProducerMetrics?
+    public let logger: Logger
     private let result = Mutex<Outcome?>(nil)
 
-    init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
+    public init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
          flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, logger: Logger) {
         self.topic = topic
         self.kafka = kafka
@@ -51,9 +51,9 @@ final class ProducerService: Service, Sendable {
     }
 
     /// What the run delivered, once it ended.
-    var outcome: Outcome? { result.withLock { $0 } }
+    public var outcome: Outcome? { result.withLock { $0 } }
 
-    func run() async throws {
+    public func run() async throws {
         let logger = self.logger
         let metrics = self.metrics
         let producer = try KafkaProducer(configuration: kafka, logger: logger) { report in

@@ -5,13 +5,13 @@ import Foundation
 /// `http://user:pass@host/feed?api_key=K`: the request goes to `http://host/feed?api_key=K` with
 /// `Authorization: Basic base64(user:pass)` (userinfo is not part of an HTTP request), and every
 /// log line and error shows `http://[redacted]@host/feed?api_key=[redacted]`.
-struct FeedURL: Sendable, CustomStringConvertible {
+public struct FeedURL: Sendable, CustomStringConvertible {
     /// The URL to request: the given one without its userinfo.
-    let requestURL: String
+    public let requestURL: String
     /// `Basic …` when the URL carries a user name.
-    let authorization: String?
+    public let authorization: String?
     /// Safe to log: userinfo and every query value replaced.
-    let description: String
+    public let description: String
     /// Texts that must never appear in a log line: the URL as given, the user name, the
     /// password and every query value (also percent-decoded).
     private let secrets: [String]
@@ -46,7 +46,7 @@ struct FeedURL: Sendable, CustomStringConvertible {
     }
 
     /// `message` (an error's text, say) with every secret of this URL replaced.
-    func scrub(_ message: String) -> String {
+    public func scrub(_ message: String) -> String {
         var text = message
         for secret in secrets where text.contains(secret) {
             text = text.replacingOccurrences(of: secret, with: secret == requestURL || secret.hasPrefix("http") ? description : "[redacted]")

@@ -8,20 +8,20 @@ import Synchronization
 /// Polls the seed's real-time feed over HTTP every `interval`. Timeouts and 5xx are retried
 /// with backoff; a bad body is logged with what was wrong and skipped, never fatal. The URL's
 /// credentials go in an Authorization header and never into a log line (see `FeedURL`).
-final class FeedSource: EventSource {
-    let url: FeedURL
-    let interval: Duration
-    let timeout: Duration
+public final class FeedSource: EventSource {
+    public let url: FeedURL
+    public let interval: Duration
+    public let timeout: Duration
     /// Retries of one poll's request (timeouts, 5xx, 429); the next poll starts after them.
-    let retry: RetryPolicy
+    public let retry: RetryPolicy
     private let client: HTTPClient
     private let logger: Logger
     private let polls = PollCounter()
 
     /// Three retries, 250 ms doubling, within one poll.
-    static let defaultRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
+    public static let defaultRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(250), maxDelay: .seconds(2))
 
-    init(url: FeedURL, interval: Duration, timeout: Duration = .seconds(10), retry: RetryPolicy = defaultRetry, logger: Logger) {
+    public init(url: FeedURL, interval: Duration, timeout: Duration = .seconds(10), retry: RetryPolicy = defaultRetry, logger: Logger) {
         self.url = url
         self.interval = interval
         self.timeout = timeout
@@ -30,7 +30,7 @@ final class FeedSource: EventSource {
         client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
-    func nextBatch() async throws -> [WatchEvent]? {
+    public func nextBatch() async throws -> [WatchEvent]? {
         if polls.next() > 0 { try await Task.sleep(for: interval) }
         do throws(FeedFailure) {
             return try await retry.run(shouldRetry: \.retriable, onRetry: { error, failures, delay in
@@ -66,7 +66,7 @@ final class FeedSource: EventSource {
         }
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         try? await client.shutdown()
     }
 
@@ -77,10 +77,10 @@ final class FeedSource: EventSource {
 }
 
 /// Counts polls (the first one does not wait).
-final class PollCounter: Sendable {
+public final class PollCounter: Sendable {
     private let count = Mutex(0)
 
-    func next() -> Int {
+    public func next() -> Int {
         count.withLock { value in
             defer { value += 1 }
             return value

@@ -1,14 +1,14 @@
 import Prometheus
 
 /// The producer's Prometheus metrics (served on `--metrics-port`).
-final class ProducerMetrics: Sendable {
-    let registry: PrometheusCollectorRegistry
+public final class ProducerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
     private let produced: Counter
     private let delivered: Counter
     private let failed: Counter
     private let outstanding: Gauge
 
-    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "reco", subsystem: "producer", metricName: metric, unitName: unit, helpText: help)
@@ -19,9 +19,9 @@ final class ProducerMetrics: Sendable {
         outstanding = registry.makeGauge(descriptor: name("outstanding", "messages", "Messages produced but not yet acknowledged or failed."))
     }
 
-    func produced(_ count: Int = 1) { produced.increment(by: Int64(count)) }
+    public func produced(_ count: Int = 1) { produced.increment(by: Int64(count)) }
 
-    func delivery(succeeded: Bool) { succeeded ? delivered.increment() : failed.increment() }
+    public func delivery(succeeded: Bool) { succeeded ? delivered.increment() : failed.increment() }
 
-    func outstanding(_ count: Int) { outstanding.set(to: Double(count)) }
+    public func outstanding(_ count: Int) { outstanding.set(to: Double(count)) }
 }
