@@ -219,10 +219,20 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
-            name: "ArchiveTests",
+            name: "RecoArchiveTests",
             dependencies: ["RecoArchive", "RecoCore", "RecoKafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DagEngineTests", dependencies: ["DagEngine", "RecoCore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "RecoKafkaMockTests",
+            dependencies: ["RecoKafkaMock", "RecoKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CRdKafka", "CLibPQ"]),
+        .testTarget(
+            name: "CommandOptionsTests",
+            dependencies: ["CommandOptions", "RecoCore", "TestSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RecoTests", dependencies: ["reco", "RecoCore", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "DagrunTests", dependencies: ["dagrun", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "DashboardTests", dependencies: ["dashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Integration tests: the real PostgreSQL, moto's S3, the built executables as processes, headless Chromium.
         .testTarget(
