@@ -7,9 +7,10 @@ let vectorFlags: [SwiftSetting] = Context.environment["RECO_PORTABLE"] == "1"
     ? []
     : [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release))]
 
+// Linux only: dagrun-shim is a Linux subreaper (prctl), services read /proc, and the C libraries
+// come from Debian's packages through pkg-config. No other platform is declared or built.
 let package = Package(
     name: "reco",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reco", targets: ["reco"]),
         .executable(name: "reco-api", targets: ["RecoAPI"]),

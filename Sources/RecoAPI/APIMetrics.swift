@@ -30,7 +30,7 @@ final class APIMetrics: Sendable {
         func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "reco", subsystem: "model", metricName: name, unitName: unit, helpText: help)
         }
-        loadSeconds = registry.makeGauge(descriptor: descriptor("load", "seconds", "Time the current model took to map, verify and load."))
+        loadSeconds = registry.makeGauge(descriptor: descriptor("load", "seconds", "Time the current model took to read, verify and load."))
         loadedAt = registry.makeGauge(descriptor: descriptor("loaded", "timestamp_seconds", "When the current model was loaded (Unix time)."))
         customers = registry.makeGauge(descriptor: descriptor("customers", "count", "Customers in the current model."))
         movies = registry.makeGauge(descriptor: descriptor("movies", "count", "Movies in the current model."))

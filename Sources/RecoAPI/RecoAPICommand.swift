@@ -12,7 +12,7 @@ struct RecoAPICommand: AsyncParsableCommand {
         commandName: "reco-api",
         abstract: "HTTP service answering top-N movie recommendations from a model file.",
         discussion: """
-            The port opens at once; /health/ready answers 200 once the model is mapped and verified. SIGHUP or POST /v1/admin/reload swaps in the model file again (validated first; a bad file leaves the old model serving). SIGTERM or SIGINT shut down gracefully.
+            The port opens at once; /health/ready answers 200 once the model is read into memory and verified (checksum, structure, finite values). SIGHUP or POST /v1/admin/reload swaps in the model file again (validated first; a bad file leaves the old model serving). SIGTERM or SIGINT shut down gracefully.
 
             The admin route is enabled only with a token, from --admin-token-file or the RECO_API_ADMIN_TOKEN environment variable; the token is never logged.
 

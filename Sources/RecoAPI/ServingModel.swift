@@ -58,7 +58,7 @@ final class ServingModel: Sendable {
         scoreCache.fold(customerId: customerId, folded: folded)
     }
 
-    /// Maps and verifies the model file and reads the catalogue, on a thread outside Swift's
+    /// Reads and verifies the model file and reads the catalogue, on a thread outside Swift's
     /// cooperative pool (both are blocking file I/O).
     static func load(modelPath: String, moviesPath: String?, scoreCacheBytes: Int = defaultScoreCacheBytes) async throws -> ServingModel {
         try await withCheckedThrowingContinuation { continuation in

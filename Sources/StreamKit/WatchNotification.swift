@@ -27,29 +27,6 @@ public struct WatchNotification: Sendable {
 
     /// What the receiver gets, flat enough for Zapier's field mapping.
     private struct Body: Encodable {
-        struct Item: Encodable {
-            var rank: Int
-            var movieId: UInt32
-            var title: String?
-            var year: Int?
-            var score: Double
-
-            // A missing title or year is written as null, not left out.
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(rank, forKey: .rank)
-                try container.encode(movieId, forKey: .movieId)
-                try container.encode(title, forKey: .title)
-                try container.encode(year, forKey: .year)
-                try container.encode(score, forKey: .score)
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case rank, title, year, score
-                case movieId = "movie_id"
-            }
-        }
-
         var idempotencyKey: String
         var eventId: String
         var customerId: UInt32
@@ -57,7 +34,8 @@ public struct WatchNotification: Sendable {
         var watchedAt: String
         var modelVersion: String
         var coldStart: Bool
-        var recommendations: [Item]
+        /// Each with rank, movie_id, title, year (null when unknown) and score.
+        var recommendations: [RecommendedMovie]
         /// A one-line summary for an e-mail step that does not loop over the list.
         var summary: String
 
@@ -72,8 +50,10 @@ public struct WatchNotification: Sendable {
             modelVersion = notification.modelVersion
             coldStart = notification.recommendations.coldStart
             // Scores to four decimals, as every answer carries them.
-            recommendations = items.map {
-                Item(rank: $0.rank, movieId: $0.movieId, title: $0.title, year: $0.year, score: ($0.score * 10_000).rounded() / 10_000)
+            recommendations = items.map { item in
+                var rounded = item
+                rounded.score = (item.score * 10_000).rounded() / 10_000
+                return rounded
             }
             summary = items.prefix(10).map { $0.title ?? "movie \($0.movieId)" }.joined(separator: "; ")
         }

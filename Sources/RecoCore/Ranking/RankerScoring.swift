@@ -1,5 +1,5 @@
 /// The ranker's scoring kernels over raw rows, shared by evaluation (arrays in memory) and
-/// serving (sections of a mapped model file). `scores` must hold a whole padded row.
+/// serving (sections of a model file read into memory). `scores` must hold a whole padded row.
 public enum RankerScoring {
     /// How much popularity counts in EASE's scores: enough to order the movies a short history
     /// says nothing about (they would all tie at 0 and fall back to id order), too little to

@@ -188,51 +188,11 @@ public struct JSONParser {
         }
 
         mutating func escape(into decoded: inout [UInt8]) throws(Failure) {
-            guard let byte = current else { throw failure("unterminated escape") }
-            position += 1
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(byte)
-            case UInt8(ascii: "b"): decoded.append(0x08)
-            case UInt8(ascii: "f"): decoded.append(0x0C)
-            case UInt8(ascii: "n"): decoded.append(0x0A)
-            case UInt8(ascii: "r"): decoded.append(0x0D)
-            case UInt8(ascii: "t"): decoded.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
-                        throw failure("lone surrogate in \\u escape")
-                    }
-                    position += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("lone surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw failure("lone surrogate in \\u escape")
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
-                decoded.append(contentsOf: Array(String(Character(unicode)).utf8))
-            default:
-                throw failure("invalid escape")
+            do {
+                try JSONEscape.decode(bytes, at: &position, into: &decoded)
+            } catch {
+                throw failure(error.message)
             }
-        }
-
-        mutating func hex4() throws(Failure) -> UInt32 {
-            guard position + 4 <= bytes.count else { throw failure("short \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[position]
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-                default: throw failure("invalid hex digit in \\u escape")
-                }
-                value = value << 4 | digit
-                position += 1
-            }
-            return value
         }
     }
 }
