@@ -13,16 +13,7 @@ struct RankingTable {
             lines.append([row.model, f(m.precision), f(m.recall), f(m.ndcg), f(m.map), f(m.hitRate), f(m.coverage), f(m.concentration),
                           Decimals.format(row.fitSeconds, places: 2), String(m.customers)])
         }
-        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        var text = ""
-        for (index, line) in lines.enumerated() {
-            let cells = line.enumerated().map { column, cell in
-                column == 0 ? cell + String(repeating: " ", count: widths[column] - cell.count)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }
-            text += cells.joined(separator: "  ") + "\n"
-            if index == 0 { text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
-        }
+        var text = TextTable.render(lines)
         for row in rows where !row.detail.isEmpty { text += "\(row.model): \(row.detail)\n" }
         return text
     }

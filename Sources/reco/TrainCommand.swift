@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
 import Logging
 import RecoCore
@@ -44,6 +45,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Leave EASE out above this many movies (memory movies² floats; scoring history × movies).")
     var easeMaxMovies = 10_000
 
+    @OptionGroup(title: "Learning loop (with --registry: a candidate for 'reco models gate')") var registry: RegistryOptions
+
+    @Option(help: "With --registry: watches exported since the current model's cutoff ('reco models export-watches'); repeatable. Their positions file (<file>.positions.json) comes along.")
+    var watches: [String] = []
+
+    @OptionGroup var catalog: CatalogOptions
+
+    @Option(help: "With --registry: the newest share of the exported watches (by time) held out for the gate.")
+    var gateWindow = 0.2
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -53,10 +64,19 @@ struct TrainCommand: ParsableCommand {
         if holdoutFraction != nil && holdout != nil {
             throw ValidationError("give --holdout-fraction or --holdout, not both")
         }
+        if registry.isGiven {
+            guard holdoutFraction == nil, holdout == nil, report == nil else {
+                throw ValidationError("--registry trains a candidate on everything but the gate's window: --holdout-fraction, --holdout and --report do not apply")
+            }
+            guard (0..<1).contains(gateWindow) else { throw ValidationError("--gate-window must be at least 0 and below 1") }
+        } else if !watches.isEmpty {
+            throw ValidationError("--watches goes with --registry (or use 'reco prepare --watches')")
+        }
     }
 
     func run() throws {
         let logger = global.makeLogger(label: "reco.train")
+        if registry.isGiven { return try trainCandidate(logger: logger) }
         let dataset = try data.load()
         let holdoutSpec: TrainingJob.Holdout
         if let holdoutFraction {
@@ -124,6 +144,41 @@ struct TrainCommand: ParsableCommand {
         print("model \(metadata.version) written to \(output) (metrics: \(metricsPath)\(report.map { ", curve: \($0)" } ?? ""))")
         logger.info("trained", metadata: ["train.seconds": "\(Decimals.format(outcome.seconds, places: 3))",
                                           "train.holdout_rmse": "\(outcome.holdout.map { Decimals.format($0.rmse, places: 5) } ?? "-")"])
+    }
+
+    /// `--registry`: a candidate from the prepared data and the exported watches, the newest
+    /// `--gate-window` of them held out, registered for the gate.
+    private func trainCandidate(logger: Logger) throws {
+        let registry = registry.registry
+        try registry.create()
+        let dataDirectory = (data.ratingsPath as NSString).deletingLastPathComponent
+        var positions: LogPositions?
+        for file in watches {
+            let path = ExportWatchesCommand.positionsPath(for: file)
+            if let bytes = FileManager.default.contents(atPath: path) { positions = try JSONDecoder().decode(LogPositions.self, from: bytes) }
+        }
+        let kinds = noRanker ? [] : rankers.kinds
+        let recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: watches,
+                                    catalogue: catalog.isDefault ? nil : catalog.path, parameters: training.parameters,
+                                    rankers: kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) },
+                                    validationSplit: validationSplit.rawValue, gateWindow: gateWindow, positions: positions)
+        let current = try registry.currentVersion()
+        let parentCutoff = try current.map { try registry.entry($0).metadata.effectiveCutoff }
+        let entry = try CandidateTrainer(registry: registry, recipe: recipe).train(
+            parent: current, parentCutoff: parentCutoff, createdBy: CreatedBy.describe(),
+            observe: { epoch in
+                Console.line("epoch \(pad(epoch.epoch, 3))/\(recipe.parameters.epochs)  train RMSE \(Decimals.format(epoch.trainRMSE, places: 4))  \(Decimals.format(epoch.seconds, places: 2)) s")
+            },
+            rankerProgress: { stage in
+                if case .fitted(let ranker) = stage {
+                    Console.line("ranker \(ranker.parameters.summary) fitted in \(Decimals.format(ranker.seconds, places: 2)) s")
+                }
+            })
+        let metadata = entry.metadata
+        print("candidate \(entry.version) (parent \(current ?? "none")) in \(registry.directory): \(Decimals.grouped(metadata.trainingRatings)) ratings, "
+            + "\(Decimals.grouped(metadata.trainingWatches ?? 0)) watches, \(metadata.newMovies ?? 0) movies no rating knows; cutoff \(metadata.effectiveCutoff)")
+        print(entry.heldOutWatches.map { "held out for the gate: \($0)" } ?? "nothing held out (no exported watches with times)")
+        logger.info("candidate trained", metadata: ["train.version": "\(entry.version)", "train.parent": "\(current ?? "-")"])
     }
 
     static func metricsPath(for model: String) -> String {

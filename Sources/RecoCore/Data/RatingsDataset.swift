@@ -106,3 +106,40 @@ extension RatingsDataset {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
+
+extension RatingsDataset {
+    /// The same ratings with more customers and movies in the id maps: customers who only
+    /// watched, movies only watches or an updated catalogue know. Ids stay ascending; the rating
+    /// columns are renumbered onto the merged maps.
+    public func includingIds(customers: some Sequence<UInt32>, movies: some Sequence<UInt32>) -> RatingsDataset {
+        let (newCustomerIds, customerMap) = Self.merged(customerIds, customers)
+        let (newMovieIds, movieMap) = Self.merged(movieIds, movies)
+        return RatingsDataset(customerIds: newCustomerIds, movieIds: newMovieIds,
+                              customerIndex: customerMap.isEmpty ? customerIndex : customerIndex.map { customerMap[Int($0)] },
+                              movieIndex: movieMap.isEmpty ? movieIndex : movieIndex.map { movieMap[Int($0)] },
+                              halfStars: halfStars, days: days, scale: scale)
+    }
+
+    /// `ids` (ascending) merged with the ids of `extra` they lack, and each old index's new
+    /// index (empty when nothing was added).
+    private static func merged(_ ids: [UInt32], _ extra: some Sequence<UInt32>) -> (ids: [UInt32], oldToNew: [UInt32]) {
+        let added = ids.withUnsafeBufferPointer { buffer in Set(extra).filter { SortedIds.index(of: $0, in: buffer) == nil } }.sorted()
+        guard !added.isEmpty else { return (ids, []) }
+        var merged: [UInt32] = []
+        merged.reserveCapacity(ids.count + added.count)
+        var oldToNew = [UInt32](repeating: 0, count: ids.count)
+        var i = 0
+        var j = 0
+        while i < ids.count || j < added.count {
+            if j == added.count || (i < ids.count && ids[i] < added[j]) {
+                oldToNew[i] = UInt32(merged.count)
+                merged.append(ids[i])
+                i += 1
+            } else {
+                merged.append(added[j])
+                j += 1
+            }
+        }
+        return (merged, oldToNew)
+    }
+}

@@ -52,13 +52,33 @@ public enum RFC3339 {
             if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
                 guard index + 1 == bytes.count else { return nil }
             } else {
-                guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"), bytes.count - index == 6,
-                      let offsetHours = digits((index + 1)..<(index + 3)), bytes[index + 3] == UInt8(ascii: ":"),
-                      let offsetMinutes = digits((index + 4)..<(index + 6)), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                // `+01:00`, or PostgreSQL's text form `+01` (whole hours).
+                guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"), bytes.count - index == 6 || bytes.count - index == 3,
+                      let offsetHours = digits((index + 1)..<(index + 3)), offsetHours < 24 else { return nil }
+                var offsetMinutes = 0
+                if bytes.count - index == 6 {
+                    guard bytes[index + 3] == UInt8(ascii: ":"), let minutes = digits((index + 4)..<(index + 6)), minutes < 60 else { return nil }
+                    offsetMinutes = minutes
+                }
                 offsetSeconds = (offsetHours * 3_600 + offsetMinutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
             }
             let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
             return Int64(seconds) * 1_000_000 + Int64(micros)
         }
+    }
+
+    /// `2026-11-25T18:00:00.123456Z`: the instant in UTC with microseconds (what
+    /// `microsecondsSinceEpoch` reads back exactly).
+    public static func string(microsecondsSinceEpoch micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = seconds - days * 86_400
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return CivilDate.isoString(daysSinceEpoch: Int(days)) + "T" + pad(time / 3_600, 2) + ":" + pad(time % 3_600 / 60, 2) + ":"
+            + pad(time % 60, 2) + "." + pad(fraction, 6) + "Z"
     }
 }

@@ -8,10 +8,13 @@ public struct WatchHistoryReader: Sendable {
     public struct Watch: Sendable, Equatable, Hashable {
         public var customerId: UInt32
         public var movieId: UInt32
+        /// When it was watched (µs since the epoch), where the file has `watched_at`.
+        public var watchedAt: Int64?
 
-        public init(customerId: UInt32, movieId: UInt32) {
+        public init(customerId: UInt32, movieId: UInt32, watchedAt: Int64? = nil) {
             self.customerId = customerId
             self.movieId = movieId
+            self.watchedAt = watchedAt
         }
     }
 
@@ -29,18 +32,21 @@ public struct WatchHistoryReader: Sendable {
     /// The file `reco prepare --watches` writes beside the ratings and `reco train` reads.
     public static let preparedFile = "watches.csv"
 
-    /// Writes watches as this reader reads them (header `customer_id,movie_id`), atomically.
+    /// Writes watches as this reader reads them (header `customer_id,movie_id,watched_at`; the
+    /// time empty where unknown), atomically.
     public static func write(_ watches: [Watch], to path: String) throws {
-        var text = "customer_id,movie_id\n"
-        text.reserveCapacity(watches.count * 16)
-        for watch in watches { text += "\(watch.customerId),\(watch.movieId)\n" }
+        var text = "customer_id,movie_id,watched_at\n"
+        text.reserveCapacity(watches.count * 44)
+        for watch in watches {
+            text += "\(watch.customerId),\(watch.movieId),\(watch.watchedAt.map(RFC3339.string(microsecondsSinceEpoch:)) ?? "")\n"
+        }
         try AtomicFile.write(text, to: path)
     }
 
     /// Every watch in file order (repeats included: training counts each pair once).
     public func read() throws -> [Watch] {
         var watches: [Watch] = []
-        var columns: (customer: Int, movie: Int, count: Int)?
+        var columns: (customer: Int, movie: Int, time: Int?, count: Int)?
         try LineReader(path: path).forEachLine { bytes, number in
             if bytes.isEmpty { return }
             var line = String(decoding: bytes, as: UTF8.self)
@@ -58,7 +64,7 @@ public struct WatchHistoryReader: Sendable {
                     throw InputError(.unknownFormat, file: path, line: 1,
                                      message: "a watch history needs a header with customer_id and movie_id, got '\(line.prefix(60))'")
                 }
-                columns = (customer, movie, header.count)
+                columns = (customer, movie, header.firstIndex(of: "watched_at"), header.count)
                 return
             }
             guard fields.count == known.count else {
@@ -74,7 +80,19 @@ public struct WatchHistoryReader: Sendable {
                 }
                 return UInt32(value)
             }
-            watches.append(Watch(customerId: try id(known.customer, "customer_id"), movieId: try id(known.movie, "movie_id")))
+            var watchedAt: Int64?
+            if let column = known.time {
+                let text = fields[column].trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty {
+                    // psql writes "2026-11-25 18:00:00.123+00": RFC3339 reads that too.
+                    guard let time = RFC3339.microsecondsSinceEpoch(text) else {
+                        throw InputError(.malformedLine, file: path, line: number, field: "watched_at",
+                                         message: "watched_at must be an RFC 3339 time, got '\(text.prefix(40))'")
+                    }
+                    watchedAt = time
+                }
+            }
+            watches.append(Watch(customerId: try id(known.customer, "customer_id"), movieId: try id(known.movie, "movie_id"), watchedAt: watchedAt))
         }
         guard columns != nil else { throw InputError(.empty, file: path, message: "the file is empty") }
         return watches

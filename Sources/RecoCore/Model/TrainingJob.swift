@@ -45,6 +45,9 @@ public struct TrainingJob: Sendable {
     /// at weight 1, beside the ratings; the SVD learns from ratings only. (The validation that
     /// chooses the ranker uses the ratings alone.)
     public var watches: [WatchHistoryReader.Watch] = []
+    /// Movies an updated catalogue adds that nothing rated or watched yet: kept in the model's id
+    /// map (with zero rows) so that fold-in and the catalogue's rows know them.
+    public var extraMovieIds: [UInt32] = []
 
     public init(dataset: RatingsDataset, parameters: TrainingParameters, holdout: Holdout = .none, dataFingerprint: String? = nil) {
         self.dataset = dataset
@@ -131,24 +134,27 @@ public struct TrainingJob: Sendable {
 
     /// Writes the trained model, its ids and metadata to `path` (atomically) and returns the metadata.
     @discardableResult
-    public func write(_ outcome: Outcome, to path: String, now: Date = Date()) throws(FileFormatError) -> ModelMetadata {
+    public func write(_ outcome: Outcome, to path: String, now: Date = Date(), version: String? = nil,
+                      annotate: (inout ModelMetadata) -> Void = { _ in }) throws(FileFormatError) -> ModelMetadata {
         var metadata = ModelMetadata(
-            version: Self.version(now: now, fingerprint: dataFingerprint),
+            version: version ?? Self.version(now: now, fingerprint: dataFingerprint),
             createdAt: ISO8601DateFormatter().string(from: now),
             parameters: parameters, dataFingerprint: dataFingerprint,
             trainingRatings: outcome.training.count, holdoutRatings: outcome.holdoutCount,
             trainRMSE: outcome.epochs.last?.trainRMSE, holdoutRMSE: outcome.holdout?.rmse, holdoutMAE: outcome.holdout?.mae,
             trainingSeconds: outcome.seconds, epochs: outcome.epochs)
         metadata.ranker = outcome.rankerMetadata
+        annotate(&metadata)
+        let extra = dataset.movieIds.withUnsafeBufferPointer { movies in Set(extraMovieIds.compactMap { SortedIds.index(of: $0, in: movies) }) }
         try ModelFileWriter.write(outcome.model, customerIds: dataset.customerIds, movieIds: dataset.movieIds,
                                   ratings: outcome.training, watches: outcome.watches, ranker: outcome.ranker,
                                   weighting: outcome.ranker?.parameters.weighting ?? FeedbackWeighting(),
-                                  metadata: metadata, to: path)
+                                  extraMovies: extra, metadata: metadata, to: path)
         return metadata
     }
 
     /// `20261125T180312Z-5955e1d9`: when it was made and from which data.
-    static func version(now: Date, fingerprint: String) -> String {
+    public static func version(now: Date, fingerprint: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

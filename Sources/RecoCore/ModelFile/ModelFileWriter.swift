@@ -5,21 +5,25 @@ public enum ModelFileWriter {
     /// from `ratings`, for excluding them from recommendations. A `ranker` trained on the same
     /// dense indices is written beside the SVD; `interactions` give the rated movies' weights.
     /// `watches` (dense indices) join each customer's history at weight 1, as the ranker learned them.
+    /// Customers and movies the SVD never saw (only watches or `extraMovies`, an updated
+    /// catalogue's, know them) are kept with zero SVD rows: their predicted stars fall back to
+    /// μ + b_u or μ + b_i, and the ranker scores them from the watches.
     public static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
                              watches: [(customer: UInt32, movie: UInt32)] = [],
                              ranker: TrainedRanker? = nil, weighting: FeedbackWeighting = FeedbackWeighting(),
-                             metadata: ModelMetadata, to path: String) throws(FileFormatError) {
+                             extraMovies: Set<Int> = [], metadata: ModelMetadata, to path: String) throws(FileFormatError) {
         try write(model, customerIds: customerIds, movieIds: movieIds, ratings: ratings, watches: watches, ranker: ranker, weighting: weighting,
-                  metadata: metadata, to: path, version: ModelFileLayout.formatVersion)
+                  extraMovies: extraMovies, metadata: metadata, to: path, version: ModelFileLayout.formatVersion)
     }
 
     /// `version` 1 writes the SVD-only layout older builds read (kept for compatibility tests).
     static func write(_ model: FactorModel, customerIds: [UInt32], movieIds: [UInt32], ratings: TrainingRatings,
                       watches: [(customer: UInt32, movie: UInt32)] = [],
-                      ranker: TrainedRanker?, weighting: FeedbackWeighting, metadata: ModelMetadata, to path: String,
+                      ranker: TrainedRanker?, weighting: FeedbackWeighting, extraMovies: Set<Int> = [], metadata: ModelMetadata, to path: String,
                       version: UInt32) throws(FileFormatError) {
-        let kept = KeptRows(model)
         let interactions = InteractionMatrix(ratings, weighting: weighting, watches: watches)
+        // Version 1 files have no ranker: only what the SVD knows is worth keeping there.
+        let kept = version >= 2 ? KeptRows(model, interactions: interactions, extraMovies: extraMovies) : KeptRows(model)
         let rated = kept.ratedLists(interactions)
         let metadataBytes: [UInt8]
         do {
@@ -46,16 +50,16 @@ public enum ModelFileWriter {
     private static func svdSections(_ model: FactorModel, kept: KeptRows, customerIds: [UInt32], movieIds: [UInt32],
                                     rated: KeptRows.RatedLists, metadata: [UInt8]) -> [SectionPayload] {
         let stride = model.stride
-        let movieFactors = kept.rows(model.movieFactors, stride: stride, of: kept.movies)
+        let movieFactors = kept.rows(model.movieFactors, stride: stride, of: kept.movies, known: model.knownMovie)
         let movieNorms = movieFactors.withUnsafeBufferPointer { factors in
             (0..<kept.movies.count).map { VectorMath.squaredNorm(factors.baseAddress! + $0 * stride, count: stride).squareRoot() }
         }
         return [
             .init(.customerIds, kept.customers.map { customerIds[$0] }),
             .init(.movieIds, kept.movies.map { movieIds[$0] }),
-            .init(.customerBias, kept.customers.map { model.customerBias[$0] }),
-            .init(.movieBias, kept.movies.map { model.movieBias[$0] }),
-            .init(.customerFactors, kept.rows(model.customerFactors, stride: stride, of: kept.customers)),
+            .init(.customerBias, kept.customers.map { model.knownCustomer[$0] ? model.customerBias[$0] : 0 }),
+            .init(.movieBias, kept.movies.map { model.knownMovie[$0] ? model.movieBias[$0] : 0 }),
+            .init(.customerFactors, kept.rows(model.customerFactors, stride: stride, of: kept.customers, known: model.knownCustomer)),
             .init(.movieFactors, movieFactors),
             .init(.movieNorms, movieNorms),
             .init(.ratedOffsets, rated.offsets.map { UInt64($0) }),
@@ -130,17 +134,35 @@ private struct SectionPayload {
     }
 }
 
-/// The customers and movies a model file keeps (those with training ratings: the others have
-/// untrained factors), and how rows are renumbered onto them.
+/// The customers and movies a model file keeps: those with training ratings, and those only
+/// the ranker's interactions (watches) or the catalogue bring; the rest have untrained rows and
+/// nothing to say. And how rows are renumbered onto them.
 private struct KeptRows {
     let customers: [Int]
     let movies: [Int]
     let newCustomer: [Int]
     let newMovie: [Int]
 
+    /// What the SVD knows.
     init(_ model: FactorModel) {
-        customers = model.knownCustomer.indices.filter { model.knownCustomer[$0] }
-        movies = model.knownMovie.indices.filter { model.knownMovie[$0] }
+        self.init(model, customers: model.knownCustomer.indices.filter { model.knownCustomer[$0] },
+                  movies: model.knownMovie.indices.filter { model.knownMovie[$0] })
+    }
+
+    /// What the SVD or the ranker's interactions know, and `extraMovies`.
+    init(_ model: FactorModel, interactions: InteractionMatrix, extraMovies: Set<Int>) {
+        var interacted = [Bool](repeating: false, count: model.movieCount)
+        for movie in interactions.ratedMovies where Int(movie) < model.movieCount { interacted[Int(movie)] = true }
+        let customers = model.knownCustomer.indices.filter { customer in
+            model.knownCustomer[customer] || (customer < interactions.customerCount && !interactions.rated(customer).isEmpty)
+        }
+        let movies = model.knownMovie.indices.filter { model.knownMovie[$0] || interacted[$0] || extraMovies.contains($0) }
+        self.init(model, customers: customers, movies: movies)
+    }
+
+    private init(_ model: FactorModel, customers: [Int], movies: [Int]) {
+        self.customers = customers
+        self.movies = movies
         var newCustomer = [Int](repeating: -1, count: model.customerCount)
         for (index, customer) in customers.enumerated() { newCustomer[customer] = index }
         var newMovie = [Int](repeating: -1, count: model.movieCount)
@@ -149,10 +171,10 @@ private struct KeptRows {
         self.newMovie = newMovie
     }
 
-    /// The rows `kept` of a row-major matrix, in order.
-    func rows(_ values: [Float], stride: Int, of kept: [Int]) -> [Float] {
+    /// The rows `kept` of a row-major matrix, in order; rows not `known` (untrained) are zero.
+    func rows(_ values: [Float], stride: Int, of kept: [Int], known: [Bool]? = nil) -> [Float] {
         var result = [Float](repeating: 0, count: kept.count * stride)
-        for (index, row) in kept.enumerated() {
+        for (index, row) in kept.enumerated() where known?[row] ?? true {
             result[(index * stride)..<((index + 1) * stride)] = values[(row * stride)..<((row + 1) * stride)]
         }
         return result

@@ -15,6 +15,19 @@ public struct ModelMetadata: Sendable, Codable, Equatable {
     public var epochs: [EpochReport]
     /// The implicit-feedback ranker that orders recommendations; nil in SVD-only models.
     public var ranker: RankerMetadata?
+    /// The registry version it was trained to replace (nil: the first, or trained outside a registry).
+    public var parentVersion: String?
+    /// The newest event it learned from (ISO 8601): replicas fold in the watches after it. nil:
+    /// it learned from ratings only, and its creation time is the cutoff.
+    public var cutoff: String?
+    /// Where in the watch log its learning stopped (exact, where a replica reads the same log).
+    public var logPositions: LogPositions?
+    /// Watches it learned from beside the ratings, and the movies only watches or the catalogue brought.
+    public var trainingWatches: Int?
+    public var newMovies: Int?
+
+    /// The time replicas fold in watches after: the newest event it learned from, else its creation.
+    public var effectiveCutoff: String { cutoff ?? createdAt }
 
     public init(version: String, createdAt: String, parameters: TrainingParameters, dataFingerprint: String,
                 trainingRatings: Int, holdoutRatings: Int, trainRMSE: Double?, holdoutRMSE: Double?, holdoutMAE: Double?,

@@ -35,7 +35,32 @@ public struct SyntheticDataGenerator: Sendable {
     static let firstDay = CivilDate.daysSinceEpoch(year: 1999, month: 11, day: 11) ?? 0
     static let lastDay = CivilDate.daysSinceEpoch(year: 2005, month: 12, day: 31) ?? 0
 
-    public func write(to directory: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+    /// The hidden structure behind the ratings (and behind `SyntheticWorld`'s later days).
+    public struct HiddenTastes: Sendable {
+        public let customerIds: [UInt32]
+        let activity: AliasTable
+        /// Ratings per movie.
+        let audience: [Int]
+        let customerBias: [Float]
+        let movieBias: [Float]
+        /// customers × k and movies × k, p·q contributing variance 0.35².
+        let customerFactors: [Float]
+        let movieFactors: [Float]
+        let factors: Int
+        /// The standard deviation of p·q.
+        static let tasteSD: Float = 0.35
+        /// Movies' release years (nil: `NULL`).
+        public let years: [Int?]
+    }
+
+    /// Writes the ratings; `rated` hears of every (customer, movie) pair drawn, by dense index.
+    public func write(to directory: String, progress: (Int, Int) -> Void = { _, _ in }, rated: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+        try generate(to: directory, progress: progress, rated: rated).summary
+    }
+
+    /// Writes the ratings and returns the hidden tastes they came from too.
+    public func generate(to directory: String, progress: (Int, Int) -> Void = { _, _ in },
+                         rated: (Int, Int) -> Void = { _, _ in }) throws -> (summary: Summary, tastes: HiddenTastes) {
         try config.validate()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var random = SplitMix64(seed: config.seed)
@@ -51,12 +76,14 @@ public struct SyntheticDataGenerator: Sendable {
         let movieBias = (0..<config.movies).map { _ in Float(0.5 * random.nextGaussian()) }
         let customerFactors = (0..<(config.customers * k)).map { _ in Float(factorSD * random.nextGaussian()) }
         let movieFactors = (0..<(config.movies * k)).map { _ in Float(factorSD * random.nextGaussian()) }
-        let tasteSD = Float(0.35)
+        let tasteSD = HiddenTastes.tasteSD
         let chooser = RaterChooser(activity: activity, factors: k, customerFactors: customerFactors, movieFactors: movieFactors,
                                    strength: Float(config.selectionStrength) / tasteSD, candidates: config.selectionCandidates)
         let thresholds = calibratedThresholds(chooser, audience: audience, customerBias: customerBias, movieBias: movieBias)
 
         let years = try makeTitlesAndYears(directory: directory, &random)
+        let tastes = HiddenTastes(customerIds: customerIds, activity: activity, audience: audience, customerBias: customerBias, movieBias: movieBias,
+                                  customerFactors: customerFactors, movieFactors: movieFactors, factors: k, years: years)
 
         // Movies go to files in id order, each file holding about the same number of ratings.
         let fileCount = config.fileCount
@@ -79,6 +106,7 @@ public struct SyntheticDataGenerator: Sendable {
                 for _ in 0..<audience[movie] {
                     let customer = chooser.choose(movie: movie, excluding: { lastSeen[$0] == Int32(movie) }, &stream)
                     lastSeen[customer] = Int32(movie)
+                    rated(customer, movie)
                     let score = customerBias[customer] + movieBias[movie] + chooser.taste(customer, movie) + Float(config.noise * stream.nextGaussian())
                     var stars = 1
                     for threshold in thresholds where score > threshold { stars += 1 }
@@ -94,8 +122,8 @@ public struct SyntheticDataGenerator: Sendable {
             bytes += output.bytesWritten
         }
         progress(config.ratings, config.ratings)
-        return Summary(files: files, ratings: written, customers: config.customers, movies: config.movies,
-                       starCounts: starCounts, bytes: bytes)
+        return (Summary(files: files, ratings: written, customers: config.customers, movies: config.movies,
+                        starCounts: starCounts, bytes: bytes), tastes)
     }
 
     /// Star cut points: the Netflix cumulative shares as quantiles of the latent score of the
@@ -174,46 +202,5 @@ public struct SyntheticDataGenerator: Sendable {
         }
         try output.commit()
         return years
-    }
-}
-
-/// Picks who rates a movie: `candidates` customers drawn by activity, one of them chosen with
-/// odds exp(strength × p_u·q_i), so taste decides who rates as well as how.
-struct RaterChooser {
-    let activity: AliasTable
-    let factors: Int
-    let customerFactors: [Float]
-    let movieFactors: [Float]
-    let strength: Float
-    let candidates: Int
-
-    @inline(__always)
-    func taste(_ customer: Int, _ movie: Int) -> Float {
-        var sum: Float = 0
-        for f in 0..<factors { sum += customerFactors[customer * factors + f] * movieFactors[movie * factors + f] }
-        return sum
-    }
-
-    func choose(movie: Int, excluding taken: (Int) -> Bool, _ random: inout SplitMix64) -> Int {
-        func draw() -> Int {
-            var customer = activity.sample(&random)
-            while taken(customer) { customer = activity.sample(&random) }
-            return customer
-        }
-        guard strength > 0, candidates > 1 else { return draw() }
-        var drawn: [(customer: Int, weight: Float)] = []
-        var total: Float = 0
-        for _ in 0..<candidates {
-            let customer = draw()
-            let weight = exp(strength * taste(customer, movie))
-            drawn.append((customer, weight))
-            total += weight
-        }
-        var pick = Float(random.nextUnit()) * total
-        for candidate in drawn {
-            pick -= candidate.weight
-            if pick <= 0 { return candidate.customer }
-        }
-        return drawn[drawn.count - 1].customer
     }
 }

@@ -15,10 +15,13 @@ import TestSupport
 
     @Test func readsPsqlsExportWithAnyColumnOrder() throws {
         let path = try file("\u{FEFF}watched_at,movie_id,customer_id,source\n2026-11-25 18:00:00+00,3,785314,simulator\n\"2026-11-25 18:01:00+00\",17,9,\"feed, http\"\n")
-        #expect(try WatchHistoryReader(path: path).read() == [.init(customerId: 785_314, movieId: 3), .init(customerId: 9, movieId: 17)])
+        let read = try WatchHistoryReader(path: path).read()
+        #expect(read == [.init(customerId: 785_314, movieId: 3, watchedAt: 1_795_629_600_000_000), .init(customerId: 9, movieId: 17, watchedAt: 1_795_629_660_000_000)])
+        // Written back with its times (RFC 3339), read back the same; a file without times has none.
         let copy = directory.path + "/copy.csv"
-        try WatchHistoryReader.write(try WatchHistoryReader(path: path).read(), to: copy)
-        #expect(try WatchHistoryReader(path: copy).read().count == 2)
+        try WatchHistoryReader.write(read, to: copy)
+        #expect(try WatchHistoryReader(path: copy).read() == read)
+        #expect(try WatchHistoryReader(path: try file("customer_id,movie_id\n5,6\n")).read() == [.init(customerId: 5, movieId: 6)])
     }
 
     @Test func aBadLineNamesFileLineAndField() throws {

@@ -1,0 +1,40 @@
+/// How a registry candidate was trained, kept in its entry so that the gate can refit it on
+/// everything once it passes: the prepared data, the watches exported since the parent's
+/// cutoff, the catalogue, the parameters, and the share of the newest watches held out.
+public struct TrainingRecipe: Sendable, Codable, Equatable {
+    /// `reco prepare`'s output: ratings.bin, movies.csv, and watches.csv when it has one.
+    public var dataDirectory: String
+    /// Watches exported since the parent's cutoff (`reco models export-watches`).
+    public var watchFiles: [String]
+    /// A catalogue with movies newer than the prepared data (movies.csv format); nil: the prepared one.
+    public var catalogue: String?
+    public var parameters: TrainingParameters
+    /// Ranker candidates (the best by validation NDCG@10 is fitted); empty: SVD only.
+    public var rankers: [RankerParameters]
+    /// "random" or "time": how the ranker's validation split is carved.
+    public var validationSplit: String
+    /// The newest share of the exported watches (by time) the candidate leaves out, for the gate.
+    public var gateWindow: Double
+    /// Where the export stopped in the watch log.
+    public var positions: LogPositions?
+
+    public init(dataDirectory: String, watchFiles: [String], catalogue: String?, parameters: TrainingParameters,
+                rankers: [RankerParameters], validationSplit: String, gateWindow: Double, positions: LogPositions?) {
+        self.dataDirectory = dataDirectory
+        self.watchFiles = watchFiles
+        self.catalogue = catalogue
+        self.parameters = parameters
+        self.rankers = rankers
+        self.validationSplit = validationSplit
+        self.gateWindow = gateWindow
+        self.positions = positions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case parameters, rankers, catalogue, positions
+        case dataDirectory = "data_directory"
+        case watchFiles = "watch_files"
+        case validationSplit = "validation_split"
+        case gateWindow = "gate_window"
+    }
+}
