@@ -4,31 +4,31 @@ import RecoCore
 import RecoStore
 import ServiceLifecycle
 
-/// The application with its router, the model-loading service and, when following, the reader
-/// of the watch log.
+/// The application with its router and the replica service (the model's loads and swaps, and,
+/// when following, each model's reader of the watch log).
 func buildApplication(_ configuration: AppConfiguration, logger: Logger) -> some ApplicationProtocol {
     let metrics = APIMetrics()
-    let models = ModelHolder(modelPath: configuration.modelPath, moviesPath: configuration.moviesPath, metrics: metrics, logger: logger,
-                             overlay: OnlineOverlay(capacity: configuration.overlayCustomers), scoreCacheBytes: configuration.scoreCacheBytes)
-    let follower = configuration.follow.map { WatchLogFollower(settings: $0, models: models, metrics: metrics, logger: logger) }
+    let source: ModelHolder.Source = configuration.registry.map { .registry($0) } ?? .file(configuration.modelPath)
+    let models = ModelHolder(source: source, moviesPath: configuration.moviesPath, metrics: metrics, logger: logger,
+                             follow: configuration.follow, overlayCustomers: configuration.overlayCustomers,
+                             scoreCacheBytes: configuration.scoreCacheBytes)
     let history = configuration.historyDatabase.map { WatchHistoryReadModel(store: RecommendationStore(url: $0, logger: logger)) }
-    let router = buildRouter(models: models, metrics: metrics, adminToken: configuration.adminToken, follower: follower, history: history)
+    let router = buildRouter(models: models, metrics: metrics, adminToken: configuration.adminToken, history: history)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reco-api"),
         logger: logger)
-    app.addServices(ModelLoadingService(models: models, logger: logger))
-    if let follower { app.addServices(follower) }
+    app.addServices(ReplicaService(models: models, logger: logger))
     return app
 }
 
 /// Every route, with request metrics and logging around them.
-func buildRouter(models: ModelHolder, metrics: APIMetrics, adminToken: AdminToken?, follower: WatchLogFollower? = nil,
+func buildRouter(models: ModelHolder, metrics: APIMetrics, adminToken: AdminToken?,
                  history: WatchHistoryReadModel? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: metrics))
     router.add(middleware: UnmatchedRouteMiddleware())
-    HealthController(models: models, follower: follower).addRoutes(to: router)
+    HealthController(models: models).addRoutes(to: router)
     SeedController(models: models).addRoutes(to: router)
     RecommendationsController(models: models).addRoutes(to: router)
     OnlineController(models: models, database: history).addRoutes(to: router)

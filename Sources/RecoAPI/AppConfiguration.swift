@@ -1,8 +1,11 @@
+import RecoCore
 import RecoStore
 
 /// Everything `buildApplication` needs, from the command line and the environment.
 struct AppConfiguration: Sendable {
     var modelPath: String
+    /// Serve the registry's `current` and follow it (`--registry`); nil serves `modelPath`.
+    var registry: ModelRegistry?
     var moviesPath: String?
     var host = "127.0.0.1"
     var port = 4000

@@ -2,9 +2,8 @@ import Hummingbird
 
 /// `/`, `/health/live` and `/health/ready`.
 struct HealthController {
+    /// With `--follow`, ready also waits until the served model's follower caught up.
     let models: ModelHolder
-    /// The watch-log reader when following: ready also waits until it has caught up.
-    var follower: WatchLogFollower?
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/") { _, _ in
@@ -25,16 +24,19 @@ struct HealthController {
                 }
                 return try JSONResponse.make(["status": "failed", "error": error], status: .serviceUnavailable)
             }
-            guard let follower = self.follower else {
-                return try JSONResponse.make(["status": "ready", "model_version": model.version])
+            // A newer version refused: this replica still serves, and says so.
+            var details = ["model_version": model.version]
+            if let refused = self.models.lastLoadError { details["last_reload_error"] = refused }
+            guard self.models.follow != nil else {
+                return try JSONResponse.make(details.merging(["status": "ready"]) { $1 })
             }
-            let status = follower.status
-            let lag = status.lag.map(String.init) ?? "unknown"
+            let status = self.models.follower?.status ?? WatchLogFollower.Status()
+            details["lag"] = status.lag.map(String.init) ?? "unknown"
+            details["folded"] = String(status.folded)
             guard status.caughtUp else {
-                return try JSONResponse.make(["status": "catching_up", "model_version": model.version, "lag": lag, "folded": String(status.folded)],
-                                             status: .serviceUnavailable)
+                return try JSONResponse.make(details.merging(["status": "catching_up"]) { $1 }, status: .serviceUnavailable)
             }
-            return try JSONResponse.make(["status": "ready", "model_version": model.version, "lag": lag, "folded": String(status.folded)])
+            return try JSONResponse.make(details.merging(["status": "ready"]) { $1 })
         }
     }
 }

@@ -96,13 +96,14 @@ struct OnlineController {
     func history(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"], default: 50, maximum: OnlineOverlay.maximumWatchesPerCustomer)
-        let catalog = models.serving?.catalog ?? MovieCatalog()
+        let serving = models.serving
+        let catalog = serving?.catalog ?? MovieCatalog()
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         func watch(_ movie: UInt32, _ time: String) -> HistoryResponse.Watch {
             HistoryResponse.Watch(movieId: movie, title: catalog[movie]?.title, year: catalog[movie]?.year, watchedAt: time)
         }
-        var watches = models.overlay.watches(of: id).watches.reversed().map {
+        var watches = (serving?.overlay.watches(of: id).watches ?? []).reversed().map {
             watch($0.movieId, formatter.string(from: Date(timeIntervalSince1970: Double($0.watchedAt) / 1_000)))
         }
         var source = "overlay"

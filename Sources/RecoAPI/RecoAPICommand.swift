@@ -14,6 +14,8 @@ struct RecoAPICommand: AsyncParsableCommand {
         discussion: """
             The port opens at once; /health/ready answers 200 once the model is read into memory and verified (checksum, structure, finite values). SIGHUP or POST /v1/admin/reload swaps in the model file again (validated first; a bad file leaves the old model serving). SIGTERM or SIGINT shut down gracefully.
 
+            With --registry DIR the replica serves the registry's current version and follows it: a changed 'current' (a promotion or 'reco models rollback') is noticed within half a second; the new version is loaded beside the old one, with --follow its watch log after its cutoff is replayed into its own overlay, and only then swapped in, so no request sees downtime and answers never go back in time. A version that fails to load or to replay is refused; the old one keeps serving, and /health/ready shows last_reload_error. Every answer names model_version.
+
             The admin route is enabled only with a token, from --admin-token-file or the RECO_API_ADMIN_TOKEN environment variable; the token is never logged.
 
             With --follow, the replica reads the whole watch-event topic (--config, --topic) in a consumer group of its own and folds every event after the model's training cutoff into that customer's state: the watched movie is left out of their lists from then on, and the ranker scores it as part of their history (a customer unknown to the model is personalised from the first watch). Every replica reads the same log, so all converge on the same state; a restarted replica rebuilds it. /health/ready waits until the replica has caught up (--ready-lag).
@@ -28,6 +30,7 @@ struct RecoAPICommand: AsyncParsableCommand {
 
     @OptionGroup var model: ModelOptions<TrainedModelDefaults>
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup(title: "Learning loop") var registry: RegistryOptions
     @OptionGroup var listen: ListenOptions<Listen>
 
     @Option(help: "File holding the admin token that enables POST /v1/admin/reload (default: $RECO_API_ADMIN_TOKEN, else disabled).")
@@ -54,6 +57,7 @@ struct RecoAPICommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        guard !(registry.isGiven && model.givenModelPath != nil) else { throw ValidationError("give --model FILE or --registry DIR, not both") }
         guard readyLag >= 0 else { throw ValidationError("--ready-lag must be 0 or more") }
         guard (1...100_000_000).contains(overlayCustomers) else { throw ValidationError("--overlay-customers must be 1...100000000") }
         guard (0...1_048_576).contains(scoreCacheMegabytes) else { throw ValidationError("--score-cache-mb must be 0...1048576") }
@@ -76,6 +80,7 @@ struct RecoAPICommand: AsyncParsableCommand {
         var configuration = AppConfiguration(
             modelPath: model.modelPath ?? "", moviesPath: catalog.path, host: listen.host, port: listen.port, adminToken: token)
         configuration.overlayCustomers = overlayCustomers
+        if registry.isGiven { configuration.registry = registry.registry }
         configuration.scoreCacheBytes = scoreCacheMegabytes << 20
         if database.isGiven(environment: environment) {
             configuration.historyDatabase = DatabaseURL(database.databaseURL, environment: environment)
@@ -85,7 +90,7 @@ struct RecoAPICommand: AsyncParsableCommand {
             configuration.follow = WatchLogFollower.Settings(configuration: settings, topic: kafka.topic,
                                                              connectTimeout: kafka.connectTimeout, readyLag: readyLag)
         }
-        logger.info("starting", metadata: ["api.model": "\(configuration.modelPath)", "api.movies": "\(catalog.path ?? "none")",
+        logger.info("starting", metadata: ["api.model": "\(registry.isGiven ? "registry \(registry.directory)" : configuration.modelPath)", "api.movies": "\(catalog.path ?? "none")",
                                            "api.address": "\(listen.host):\(listen.port)",
                                            "api.admin_reload": "\(token == nil ? "disabled" : "enabled")",
                                            "api.follow": "\(follow ? kafka.topic : "off")",

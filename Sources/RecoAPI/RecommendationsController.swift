@@ -40,7 +40,7 @@ struct RecommendationsController {
         let excludeRated = try ParameterParsing.flag(request.uri.queryParameters["exclude_rated"], field: "exclude_rated", default: true)
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.serving else { throw APIError.notReady }
-        let result = serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering, overlay: models.overlay)
+        let result = serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering)
         return try JSONResponse.make(CustomerResponse(customerId: id, modelVersion: serving.version, coldStart: result.coldStart,
                                                       rankedBy: result.rankedBy,
                                                       items: RecommendedMovie.list(result.items, catalog: serving.catalog)))
@@ -67,7 +67,7 @@ struct RecommendationsController {
         let watching = decoded.watchingByCustomer
         let results = ids.map { id in
             serving.recommend(customerId: id, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering,
-                              overlay: models.overlay, watchingNow: watching[id] ?? [])
+                              watchingNow: watching[id] ?? [])
         }
         let batch = RecommendationBatch(modelVersion: serving.version,
                                         results: results.map { CustomerRecommendations($0, catalog: serving.catalog) })

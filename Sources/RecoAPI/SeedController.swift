@@ -16,7 +16,7 @@ struct SeedController {
         let customer = try ParameterParsing.id(request.uri.queryParameters["Cust_Id"], field: "Cust_Id")
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.serving else { throw APIError.notReady }
-        let result = serving.recommend(customerId: customer, limit: 10, ordering: ordering, overlay: models.overlay)
+        let result = serving.recommend(customerId: customer, limit: 10, ordering: ordering)
         return JSONResponse.make(bytes: Self.pandasJSON(result.items, catalog: serving.catalog))
     }
 

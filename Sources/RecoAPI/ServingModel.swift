@@ -1,18 +1,24 @@
 import Foundation
 import RecoCore
 
-/// A loaded model with what serving needs around it. Requests hold on to the instance they
-/// started with, so a reload never changes a model under a request in flight.
+/// A loaded model with what serving needs around it: its catalogue, the overlay of watches folded
+/// in since its cutoff and its kept scores. Requests hold on to the instance they started with,
+/// so a reload never changes a model (or its overlay) under a request in flight; a new version
+/// gets an overlay of its own, replayed from the log after its cutoff before it is swapped in.
 final class ServingModel: Sendable {
     let recommender: Recommender
     let catalog: MovieCatalog
     let path: String
     let loadedAt: Date
     let loadSeconds: Double
-    /// The training cutoff (the model's creation time) in ms since the epoch: events before it
-    /// are what the model learned from, events after it are folded in. nil when unreadable.
-    /// Parsed once here: the follower reads it for every batch.
+    /// The training cutoff (the newest event it learned from, else its creation time) in ms
+    /// since the epoch: events before it are what the model learned from, events after it are
+    /// folded in. nil when unreadable. Parsed once here: the follower reads it for every batch.
     let cutoffMilliseconds: Int64?
+    /// Where in the log its learning stopped (exact, where the replica reads the same log).
+    let logPositions: LogPositions?
+    /// What customers watched since the cutoff, filled by this model's `WatchLogFollower`.
+    let overlay: OnlineOverlay
     /// EASE scores of recently active customers, kept watch by watch by the follower (nil for
     /// other rankers or a zero budget).
     let scoreCache: FoldedScoreCache?
@@ -22,9 +28,11 @@ final class ServingModel: Sendable {
     static let defaultScoreCacheBytes = 256 << 20
 
     init(recommender: Recommender, catalog: MovieCatalog, path: String, loadedAt: Date, loadSeconds: Double,
-         scoreCacheBytes: Int = defaultScoreCacheBytes) {
+         scoreCacheBytes: Int = defaultScoreCacheBytes, overlayCustomers: Int = 1_000_000) {
         scoreCache = FoldedScoreCache(recommender: recommender, byteBudget: scoreCacheBytes)
-        cutoffMilliseconds = ISO8601DateFormatter().date(from: recommender.model.metadata.createdAt).map { Int64($0.timeIntervalSince1970 * 1_000) }
+        cutoffMilliseconds = RFC3339.microsecondsSinceEpoch(recommender.model.metadata.effectiveCutoff).map { $0 / 1_000 }
+        logPositions = recommender.model.metadata.logPositions
+        overlay = OnlineOverlay(capacity: overlayCustomers)
         self.recommender = recommender
         self.catalog = catalog
         self.path = path
@@ -41,7 +49,7 @@ final class ServingModel: Sendable {
     /// watches read from the log (`overlay`) and the movies being watched now (`watchingNow`, from
     /// the request).
     func recommend(customerId: UInt32, limit: Int, excludeRated: Bool = true, ordering: Recommender.Ordering = .ranker,
-                   overlay: OnlineOverlay, watchingNow: [UInt32] = []) -> Recommendation {
+                   watchingNow: [UInt32] = []) -> Recommendation {
         var watched = overlay.watchedMovieIds(of: customerId)
         for movie in watchingNow where !watched.contains(movie) { watched.append(movie) }
         var folded = watched.isEmpty ? nil : recommender.foldIn(customerId: customerId, watched: watched)
@@ -51,7 +59,7 @@ final class ServingModel: Sendable {
 
     /// After the follower folded a watch of `customerId` into `overlay`: brings the customer's
     /// kept scores up to date.
-    func watchFolded(customerId: UInt32, overlay: OnlineOverlay) {
+    func watchFolded(customerId: UInt32) {
         guard let scoreCache else { return }
         let watched = overlay.watchedMovieIds(of: customerId)
         guard let folded = recommender.foldIn(customerId: customerId, watched: watched) else { return }
@@ -60,7 +68,8 @@ final class ServingModel: Sendable {
 
     /// Reads and verifies the model file and reads the catalogue, on a thread outside Swift's
     /// cooperative pool (both are blocking file I/O).
-    static func load(modelPath: String, moviesPath: String?, scoreCacheBytes: Int = defaultScoreCacheBytes) async throws -> ServingModel {
+    static func load(modelPath: String, moviesPath: String?, scoreCacheBytes: Int = defaultScoreCacheBytes,
+                     overlayCustomers: Int = 1_000_000) async throws -> ServingModel {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 let started = ContinuousClock.now
@@ -73,7 +82,7 @@ final class ServingModel: Sendable {
                     let seconds = (ContinuousClock.now - started).seconds
                     continuation.resume(returning: ServingModel(recommender: Recommender(model: model), catalog: catalog,
                                                                 path: modelPath, loadedAt: Date(), loadSeconds: seconds,
-                                                                scoreCacheBytes: scoreCacheBytes))
+                                                                scoreCacheBytes: scoreCacheBytes, overlayCustomers: overlayCustomers))
                 } catch {
                     continuation.resume(throwing: error)
                 }

@@ -5,17 +5,21 @@ import RecoKafka
 import ServiceLifecycle
 import Synchronization
 
-/// Reads the watch-event topic from the served model's training cutoff (each partition sought to
-/// the first message at or after it, where the brokers can say; from the start otherwise) and
-/// folds every event watched after the cutoff into the replica's overlay. Kafka is the
+/// Reads the watch-event topic from one serving model's cutoff and folds every event after it
+/// into that model's overlay. Where the model records its log positions (a registry version
+/// trained from exported watches) and this is the same cluster and topic, each partition starts
+/// exactly there; otherwise at the first message at or after the cutoff time where the brokers
+/// can say, from the start with earlier events skipped where they cannot. Kafka is the
 /// replication log: each replica reads every partition in a consumer group of its own (never
 /// committing), so replicas fed the same topic hold the same overlay, and a restarted replica
-/// rebuilds it by reading again.
+/// rebuilds it by reading again. A new model version gets a follower of its own, which replays
+/// the log after its cutoff before the version is swapped in (`ModelHolder.reload`); the old
+/// one is stopped then.
 ///
 /// Readiness: first, every partition read up to the end its leader reported when it was
 /// assigned (the lag cached from fetches is unknown, and reads as 0, before the first fetch);
 /// from then on, within `readyLag` messages of the end.
-final class WatchLogFollower: Service, Sendable {
+final class WatchLogFollower: Sendable {
     struct Settings: Sendable {
         var configuration: KafkaConfiguration
         var topic: String
@@ -38,26 +42,46 @@ final class WatchLogFollower: Service, Sendable {
         -> [KafkaTopicPartition: Int64]
 
     private let settings: Settings
-    private let models: ModelHolder
+    /// The model whose overlay this follower fills.
+    let serving: ServingModel
     private let metrics: APIMetrics
     private let logger: Logger
     private let offsetsByTime: OffsetsByTime
     private let current = Mutex(Status())
+    /// Reports to `/metrics` only while its model is the one served.
+    private let active = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
+    private let failed = Mutex<String?>(nil)
 
     /// `offsetsByTime` asks the brokers (ListOffsets by timestamp); tests stand in for a broker
     /// that answers it, which librdkafka's mock cluster does not.
-    init(settings: Settings, models: ModelHolder, metrics: APIMetrics, logger: Logger,
+    init(settings: Settings, serving: ServingModel, metrics: APIMetrics, logger: Logger,
          offsetsByTime: @escaping OffsetsByTime = { consumer, milliseconds, partitions in
              await consumer.offsets(atOrAfter: milliseconds, in: partitions, timeout: .seconds(10))
          }) {
         self.settings = settings
-        self.models = models
+        self.serving = serving
         self.metrics = metrics
         self.logger = logger
         self.offsetsByTime = offsetsByTime
     }
 
     var status: Status { current.withLock { $0 } }
+
+    /// Its model is served now: report to `/metrics`.
+    func activate() { active.store(true, ordering: .releasing) }
+
+    var isActive: Bool { active.load(ordering: .acquiring) }
+
+    /// Why its run ended with an error (a replay that could not finish).
+    var failure: String? { failed.withLock { $0 } }
+
+    func recordFailure(_ error: any Error) { failed.withLock { $0 = "\(error)" } }
+
+    /// Its model is no longer served (or never will be): stop reading.
+    func stop() { stopped.store(true, ordering: .releasing) }
+
+    private var shouldStop: Bool { stopped.load(ordering: .acquiring) || Task.isShuttingDownGracefully || Task.isCancelled }
 
     func run() async throws {
         var configuration = settings.configuration
@@ -66,11 +90,6 @@ final class WatchLogFollower: Service, Sendable {
         configuration.set("enable.auto.commit", "false")
         configuration.set("auto.offset.reset", "earliest")
         let groupId = "reco-api-replica-\(UUID().uuidString.lowercased())"
-        // The cutoff comes with the model: wait for the first load.
-        while models.serving == nil {
-            if Task.isShuttingDownGracefully || Task.isCancelled { return }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
         let consumer = try KafkaConsumer(configuration: configuration, groupId: groupId, topics: [settings.topic], logger: logger)
         current.withLock { $0.following = true }
         do {
@@ -88,7 +107,7 @@ final class WatchLogFollower: Service, Sendable {
         var assigned: Set<KafkaTopicPartition> = []
         // The log's end per partition when it was assigned; nil once every one was reached.
         var startingEnds: [KafkaTopicPartition: ClosedRange<Int64>]? = [:]
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !shouldStop {
             let messages = try await consumer.poll(maximum: 2_000, timeout: .milliseconds(100))
             let partitions = consumer.assignedPartitions
             var sought: Set<KafkaTopicPartition> = []
@@ -96,7 +115,7 @@ final class WatchLogFollower: Service, Sendable {
                 let added = partitions.subtracting(assigned)
                 assigned = partitions
                 if startingEnds != nil {
-                    sought = await seekToCutoff(consumer, added)
+                    sought = await seekToStart(consumer, added)
                     startingEnds = await consumer.logRanges(of: partitions, timeout: .seconds(5))
                 }
             } else if let ends = startingEnds, ends.count < assigned.count {
@@ -111,7 +130,7 @@ final class WatchLogFollower: Service, Sendable {
             let lag: Int64?
             if let ends = startingEnds {
                 // Still reading the log as it was at the start.
-                let applied = models.overlay.nextOffsets
+                let applied = serving.overlay.nextOffsets
                 let remaining = assigned.map { partition -> Int64? in
                     guard let range = ends[partition] else { return nil }
                     let next = applied["\(partition.topic)/\(partition.partition)"] ?? startOffsets[partition] ?? range.lowerBound
@@ -129,17 +148,18 @@ final class WatchLogFollower: Service, Sendable {
                 status.caughtUp = startingEnds == nil && (lag.map { $0 <= settings.readyLag } ?? false)
                 return (status, status.caughtUp && !was)
             }
-            metrics.followerUpdated(lag: lag, overlay: models.overlay, scoreCache: models.serving?.scoreCache)
+            if active.load(ordering: .acquiring) { metrics.followerUpdated(lag: lag, overlay: serving.overlay, scoreCache: serving.scoreCache) }
             if becameReady {
                 logger.info("caught up with the watch log", metadata: [
-                    "follow.lag": "\(lag ?? 0)", "follow.folded": "\(status.folded)", "follow.customers": "\(models.overlay.count)"])
+                    "model.version": "\(serving.version)", "follow.lag": "\(lag ?? 0)", "follow.folded": "\(status.folded)",
+                    "follow.customers": "\(serving.overlay.count)"])
             }
             if ContinuousClock.now - lastReport >= .seconds(30) {
                 lastReport = ContinuousClock.now
                 logger.info("following the watch log", metadata: [
                     "follow.lag": "\(lag.map(String.init) ?? "unknown")", "follow.folded": "\(status.folded)",
-                    "follow.skipped": "\(status.skipped)", "follow.customers": "\(models.overlay.count)",
-                    "follow.evictions": "\(models.overlay.evictions)"])
+                    "follow.skipped": "\(status.skipped)", "follow.customers": "\(serving.overlay.count)",
+                    "follow.evictions": "\(serving.overlay.evictions)"])
             }
         }
     }
@@ -148,24 +168,37 @@ final class WatchLogFollower: Service, Sendable {
     private let startOffsetsStore = Mutex<[KafkaTopicPartition: Int64]>([:])
     private var startOffsets: [KafkaTopicPartition: Int64] { startOffsetsStore.withLock { $0 } }
 
-    /// Seeks newly assigned partitions to their first message at or after the model's cutoff:
-    /// the events before it are what the model learned from. Where the brokers cannot say (none
-    /// that late, or librdkafka's mock cluster, which answers -1 either way) reading starts at the
-    /// beginning and events before the cutoff are skipped one by one, with the same result.
-    /// Returns the partitions sought.
-    private func seekToCutoff(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async -> Set<KafkaTopicPartition> {
-        guard !partitions.isEmpty, let cutoff = models.serving?.cutoffMilliseconds else { return [] }
-        let offsets = await offsetsByTime(consumer, cutoff, partitions).filter { partitions.contains($0.key) && $0.value >= 0 }
+    /// Where each partition's reading starts, and below which offset its events are what the
+    /// model learned (its log positions, where they are of this cluster and topic).
+    private let learnedBelow = Mutex<[KafkaTopicPartition: Int64]>([:])
+
+    /// Seeks newly assigned partitions to where the model's learning stopped: its log positions
+    /// where this is the log they are of (exact), else the first message at or after its cutoff
+    /// time where the brokers can say. Where neither applies (librdkafka's mock cluster answers
+    /// no ListOffsets by time) reading starts at the beginning and events before the cutoff are
+    /// skipped one by one, with the same result. Returns the partitions sought.
+    private func seekToStart(_ consumer: KafkaConsumer, _ partitions: Set<KafkaTopicPartition>) async -> Set<KafkaTopicPartition> {
+        guard !partitions.isEmpty else { return [] }
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        var how = "cutoff time"
+        if let positions = serving.logPositions, positions.topic == settings.topic, let cluster = consumer.clusterId, cluster == positions.clusterId {
+            for partition in partitions { offsets[partition] = positions.nextOffset(partition: partition.partition) ?? 0 }
+            learnedBelow.withLock { $0.merge(offsets) { _, new in new } }
+            how = "log positions"
+        } else if let cutoff = serving.cutoffMilliseconds {
+            offsets = await offsetsByTime(consumer, cutoff, partitions).filter { partitions.contains($0.key) && $0.value >= 0 }
+        }
         guard !offsets.isEmpty else { return [] }
         do {
             try await consumer.seek(offsets, timeout: .seconds(10))
             startOffsetsStore.withLock { $0.merge(offsets) { _, new in new } }
-            logger.info("watch log read from the model's cutoff", metadata: [
-                "follow.partitions_sought": "\(offsets.count)", "follow.skipped_before_cutoff": "\(offsets.values.reduce(0, +))"])
+            logger.info("watch log read from the model's \(how)", metadata: [
+                "model.version": "\(serving.version)", "follow.partitions_sought": "\(offsets.count)",
+                "follow.skipped_before_cutoff": "\(offsets.values.reduce(0, +))"])
             return Set(offsets.keys)
         } catch {
             // Reading from the start is slower, never wrong.
-            logger.warning("could not seek to the model's cutoff; reading from the start", metadata: ["kafka.error": "\(error)"])
+            logger.warning("could not seek to the model's \(how); reading from the start", metadata: ["kafka.error": "\(error)"])
             return []
         }
     }
@@ -173,32 +206,41 @@ final class WatchLogFollower: Service, Sendable {
     /// Folds a batch in. Messages that are not events, and events before the model's cutoff
     /// (it learned from them), only move the applied position on.
     private func apply(_ messages: [KafkaConsumedMessage]) {
-        let serving = models.serving
-        let cutoff = serving?.cutoffMilliseconds ?? .min
+        let overlay = serving.overlay
+        let cutoff = serving.cutoffMilliseconds ?? .min
+        let learned = learnedBelow.withLock { $0 }
         var folded = 0
         var skipped = 0
         for message in messages {
             let partition = "\(message.topic)/\(message.partition)"
-            guard let events = try? WatchEventDecoder.decode(message.value) else {
-                models.overlay.skip(partition: partition, offset: message.offset)
+            // Below the model's log position: it learned this event.
+            if let below = learned[KafkaTopicPartition(topic: message.topic, partition: message.partition)], message.offset < below {
+                overlay.skip(partition: partition, offset: message.offset)
                 skipped += 1
                 continue
             }
+            guard let events = try? WatchEventDecoder.decode(message.value) else {
+                overlay.skip(partition: partition, offset: message.offset)
+                skipped += 1
+                continue
+            }
+            let exact = !learned.isEmpty
             let watches = events.compactMap { event -> (customerId: UInt32, watch: CustomerWatches.Watch)? in
                 let time = RFC3339.microsecondsSinceEpoch(event.watchedAt).map { $0 / 1_000 } ?? message.timestampMilliseconds ?? 0
-                guard time >= cutoff else { return nil }
+                // With exact positions every event after them counts, whatever its time says.
+                guard exact || time >= cutoff else { return nil }
                 return (event.customerId, CustomerWatches.Watch(movieId: event.movieId, watchedAt: time))
             }
             if watches.isEmpty {
-                models.overlay.skip(partition: partition, offset: message.offset)
+                overlay.skip(partition: partition, offset: message.offset)
                 skipped += 1
-            } else if models.overlay.fold(watches, position: (partition, message.offset)) == .folded {
+            } else if overlay.fold(watches, position: (partition, message.offset)) == .folded {
                 folded += watches.count
                 // In log order, watch by watch: the kept scores depend on the log alone.
-                for (customerId, _) in watches { serving?.watchFolded(customerId: customerId, overlay: models.overlay) }
+                for (customerId, _) in watches { serving.watchFolded(customerId: customerId) }
             }
         }
-        metrics.folded(folded)
+        if active.load(ordering: .acquiring) { metrics.folded(folded) }
         current.withLock {
             $0.folded += folded
             $0.skipped += skipped

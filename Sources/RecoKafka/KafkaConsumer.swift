@@ -43,6 +43,9 @@ public final class KafkaConsumer: Sendable {
         return (handle.clusterId ?? "", handle.highWatermarks(partitions))
     }
 
+    /// The cluster's id from the metadata librdkafka holds (nil before any metadata arrived).
+    public var clusterId: String? { handle.clusterId }
+
     /// Since when every broker has been unreachable, once librdkafka said so and no request
     /// answered since (see `recheckCluster`).
     public var allBrokersDownSince: ContinuousClock.Instant? { handle.context.allBrokersDownSince }

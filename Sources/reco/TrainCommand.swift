@@ -55,6 +55,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "With --registry: the newest share of the exported watches (by time) held out for the gate.")
     var gateWindow = 0.2
 
+    @Flag(help: "With --registry: make the new version current at once, without the gate (the first model of a registry).")
+    var promote = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -178,6 +181,10 @@ struct TrainCommand: ParsableCommand {
         print("candidate \(entry.version) (parent \(current ?? "none")) in \(registry.directory): \(Decimals.grouped(metadata.trainingRatings)) ratings, "
             + "\(Decimals.grouped(metadata.trainingWatches ?? 0)) watches, \(metadata.newMovies ?? 0) movies no rating knows; cutoff \(metadata.effectiveCutoff)")
         print(entry.heldOutWatches.map { "held out for the gate: \($0)" } ?? "nothing held out (no exported watches with times)")
+        if promote {
+            let event = try registry.promote(entry.version, reason: "promoted at training (--promote), without the gate")
+            print("promoted \(event.to) (was \(event.from ?? "none"))")
+        }
         logger.info("candidate trained", metadata: ["train.version": "\(entry.version)", "train.parent": "\(current ?? "-")"])
     }
 

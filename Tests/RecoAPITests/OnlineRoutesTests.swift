@@ -37,7 +37,7 @@ import Testing
             var before: [Int] = []
             try await client.execute(uri: "/v1/customers/100/recommendations?limit=3", method: .get) { before = movieIds(json($0)) }
             let watched = try #require(before.first)
-            holder.overlay.fold(customerId: 100, watch: .init(movieId: UInt32(watched), watchedAt: now))
+            holder.serving!.overlay.fold(customerId: 100, watch: .init(movieId: UInt32(watched), watchedAt: now))
             try await client.execute(uri: "/v1/customers/100/recommendations?limit=3", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(!movieIds(json(response)).contains(watched))
@@ -70,7 +70,7 @@ import Testing
                 #expect(json(response)["cold_start"] as? Bool == true)
                 #expect(json(response)["ranked_by"] as? String == "popularity")
             }
-            holder.overlay.fold(customerId: 999, watch: .init(movieId: 4, watchedAt: now))
+            holder.serving!.overlay.fold(customerId: 999, watch: .init(movieId: 4, watchedAt: now))
             try await client.execute(uri: "/v1/customers/999/recommendations", method: .get) { response in
                 #expect(json(response)["cold_start"] as? Bool == false)
                 #expect(json(response)["ranked_by"] as? String == "ease")
@@ -94,7 +94,7 @@ import Testing
                 #expect(!answer.results[0].items.map { Int($0.movieId) }.contains(watching))
             }
             // The replica's state comes from the log only: the request changed nothing.
-            #expect(holder.overlay.count == 0)
+            #expect(holder.serving!.overlay.count == 0)
             for (text, field) in [("{\"customer_ids\":[100],\"watching\":[{\"customer_id\":100}]}", "watching[0].movie_id"),
                                   ("{\"customer_ids\":[100],\"watching\":[{\"customer_id\":100,\"movie_id\":\"x\"}]}", "watching[0].movie_id"),
                                   ("{\"customer_ids\":[100],\"watching\":[7]}", "watching[0]"),

@@ -17,83 +17,29 @@ import TestSupport
 @Suite(.serialized) struct ReplicaFollowTests {
     private let logger = quietLogger("replica-test")
 
-    private struct Replica {
-        var holder: ModelHolder
-        var follower: WatchLogFollower
-        var metrics: APIMetrics
-        var group: ServiceGroup
-        var task: Task<Void, any Error>
-
-        func stop() async throws {
-            await group.triggerGracefulShutdown()
-            try await task.value
-        }
-    }
-
-    /// A topic on a mock cluster of its own, and a producer of watch events into it.
-    private struct WatchLog {
-        let cluster: KafkaMockCluster
-        let topic: String
-        let kafka: KafkaConfiguration
-        let producer: KafkaProducer
-
-        init(_ name: String, partitions: Int, logger: Logger) throws {
-            cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-            topic = "\(name)-\(UUID().uuidString.prefix(8))"
-            try cluster.createTopic(topic, partitions: partitions)
-            kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
-            producer = try KafkaProducer(configuration: kafka, logger: logger)
-        }
-
-        func send(customer: UInt32, movie: UInt32, at time: Date) async throws {
-            let event = WatchEvent(customerId: customer, movieId: movie, title: nil, year: nil, watchedAt: WatchEvent.timestamp(time), source: "test")
-            try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
-        }
-    }
+    private var harness: ReplicaHarness { ReplicaHarness(logger: logger) }
 
     private func startReplica(_ models: TestModels, path: String, kafka: KafkaConfiguration, topic: String, logger: Logger,
-                              offsetsByTime: WatchLogFollower.OffsetsByTime? = nil) async throws -> Replica {
-        let metrics = APIMetrics()
-        let holder = ModelHolder(modelPath: path, moviesPath: models.moviesPath, metrics: metrics, logger: logger)
-        holder.install(try await ServingModel.load(modelPath: path, moviesPath: models.moviesPath))
-        let settings = WatchLogFollower.Settings(configuration: kafka, topic: topic, connectTimeout: .seconds(10), readyLag: 0)
-        let follower = offsetsByTime.map { WatchLogFollower(settings: settings, models: holder, metrics: metrics, logger: logger, offsetsByTime: $0) }
-            ?? WatchLogFollower(settings: settings, models: holder, metrics: metrics, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: follower)], logger: logger))
-        let task = Task { try await group.run() }
-        return Replica(holder: holder, follower: follower, metrics: metrics, group: group, task: task)
+                              offsetsByTime: WatchLogFollower.OffsetsByTime? = nil) async throws -> ReplicaHarness.Replica {
+        try await harness.startReplica(models, path: path, kafka: kafka, topic: topic, offsetsByTime: offsetsByTime)
     }
 
-    private func waitUntilCaughtUp(_ replica: Replica, folded: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let status = replica.follower.status
-            if status.caughtUp && status.folded >= folded { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("replica did not catch up: \(replica.follower.status)")
+    private func waitUntilCaughtUp(_ replica: ReplicaHarness.Replica, folded: Int) async throws {
+        try await harness.waitUntilCaughtUp(replica, folded: folded)
     }
 
-    /// The follower refreshes its gauges after each poll, just after it says it caught up.
-    private func waitForMetrics(_ replica: Replica, containing lines: [String]) async throws {
-        var text = ""
-        for _ in 0..<100 {
-            text = String(decoding: replica.metrics.text(), as: UTF8.self)
-            if lines.allSatisfy({ text.split(separator: "\n").contains(Substring($0)) }) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("metrics lack some of \(lines):\n\(text)")
+    private func waitForMetrics(_ replica: ReplicaHarness.Replica, containing lines: [String]) async throws {
+        try await harness.waitForMetrics(replica, containing: lines)
     }
 
-    private func lists(_ replica: Replica, customers: [UInt32]) -> [[UInt32]] {
-        let serving = replica.holder.serving!
-        return customers.map { serving.recommend(customerId: $0, limit: 3, overlay: replica.holder.overlay).items.map(\.movieId) }
+    private func lists(_ replica: ReplicaHarness.Replica, customers: [UInt32]) -> [[UInt32]] {
+        harness.lists(replica, customers: customers)
     }
 
     @Test func replicasOfOneTopicConvergeAndARestartedOneRebuildsTheSameState() async throws {
         let models = try TestModels()
         let path = try models.writeRankerModel()
-        let log = try WatchLog("follow", partitions: 3, logger: logger)
+        let log = try ReplicaHarness.WatchLog("follow", partitions: 3, logger: logger)
         defer { withExtendedLifetime(log) {} }
         let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
         let later = Date().addingTimeInterval(5)
@@ -112,18 +58,18 @@ import TestSupport
         try await waitUntilCaughtUp(first, folded: 6)
         try await waitUntilCaughtUp(second, folded: 6)
         let customers: [UInt32] = [100, 200, 300, 600, 900, 901, 902]
-        #expect(first.holder.overlay.watches(of: 900).movieIds == [4, 5])
-        #expect(first.holder.overlay.watches(of: 600).isEmpty)
+        #expect(first.holder.serving!.overlay.watches(of: 900).movieIds == [4, 5])
+        #expect(first.holder.serving!.overlay.watches(of: 600).isEmpty)
         #expect(first.follower.status.folded == 6)
         #expect(first.follower.status.skipped == 2)
         for customer in customers {
-            #expect(first.holder.overlay.watches(of: customer) == second.holder.overlay.watches(of: customer), "customer \(customer)")
+            #expect(first.holder.serving!.overlay.watches(of: customer) == second.holder.serving!.overlay.watches(of: customer), "customer \(customer)")
         }
         let served = lists(first, customers: customers)
         #expect(served == lists(second, customers: customers))
         #expect(!served[0].contains(3))
         #expect(!served[4].contains(4) && !served[4].contains(5))
-        let newcomer = first.holder.serving!.recommend(customerId: 900, limit: 3, overlay: first.holder.overlay)
+        let newcomer = first.holder.serving!.recommend(customerId: 900, limit: 3)
         #expect(!newcomer.coldStart)
         // Both replicas kept the EASE scores of the five customers who watched, and say so.
         #expect(first.holder.serving?.scoreCache?.count == 5)
@@ -136,15 +82,15 @@ import TestSupport
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
         try await waitUntilCaughtUp(first, folded: 7)
         try await waitUntilCaughtUp(second, folded: 7)
-        #expect(second.holder.overlay.watches(of: 902).movieIds == [1])
+        #expect(second.holder.serving!.overlay.watches(of: 902).movieIds == [1])
         try await second.stop()
         let restarted = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
         try await waitUntilCaughtUp(restarted, folded: 7)
         for customer in customers {
-            #expect(restarted.holder.overlay.watches(of: customer) == first.holder.overlay.watches(of: customer), "customer \(customer)")
+            #expect(restarted.holder.serving!.overlay.watches(of: customer) == first.holder.serving!.overlay.watches(of: customer), "customer \(customer)")
         }
         #expect(lists(restarted, customers: customers) == lists(first, customers: customers))
-        #expect(restarted.holder.overlay.nextOffsets == first.holder.overlay.nextOffsets)
+        #expect(restarted.holder.serving!.overlay.nextOffsets == first.holder.serving!.overlay.nextOffsets)
         try await first.stop()
         try await restarted.stop()
     }
@@ -155,7 +101,7 @@ import TestSupport
     /// came); one that cannot has them read and skipped one by one. Same state either way.
     @Test(arguments: [true, false]) func aReplicaFoldsInOnlyWhatCameAfterTheModelsCutoff(brokerFindsOffsetsByTime: Bool) async throws {
         let models = try TestModels()
-        let log = try WatchLog("cutoff", partitions: 2, logger: logger)
+        let log = try ReplicaHarness.WatchLog("cutoff", partitions: 2, logger: logger)
         defer { withExtendedLifetime(log) {} }
         let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
         func produce(_ customers: Range<UInt32>) async throws {
@@ -184,8 +130,8 @@ import TestSupport
                                              offsetsByTime: brokerFindsOffsetsByTime ? broker : nil)
         try await waitUntilCaughtUp(replica, folded: 10)
         #expect(replica.follower.status.folded == 10)
-        #expect(replica.holder.overlay.count == 10)
-        #expect(replica.holder.overlay.watches(of: 1_000).isEmpty)
+        #expect(replica.holder.serving!.overlay.count == 10)
+        #expect(replica.holder.serving!.overlay.watches(of: 1_000).isEmpty)
         // Sought past: nothing before the cutoff is read; read from the start: each one skipped.
         let skipped = brokerFindsOffsetsByTime ? 0 : 300
         #expect(replica.follower.status.skipped == skipped, "\(replica.follower.status)")
@@ -204,14 +150,14 @@ import TestSupport
     @Test func readinessWaitsUntilTheReplicaHasCaughtUp() async throws {
         let models = try TestModels()
         let path = try models.writeRankerModel()
-        let log = try WatchLog("ready", partitions: 2, logger: logger)
+        let log = try ReplicaHarness.WatchLog("ready", partitions: 2, logger: logger)
         defer { withExtendedLifetime(log) {} }
         let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
         let later = Date().addingTimeInterval(5)
         for customer in UInt32(1_000)..<UInt32(3_000) { try await log.send(customer: customer, movie: 1 + customer % 5, at: later) }
         #expect(await producer.flush(timeout: .seconds(10)) == 0)
         let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger)
-        let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil, follower: replica.follower))
+        let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil))
         try await app.test(.router) { client in
             // Joining its group alone takes longer than this first request.
             try await client.execute(uri: "/health/ready", method: .get) { response in
@@ -228,7 +174,7 @@ import TestSupport
             }
         }
         #expect(replica.follower.status.lag == 0)
-        #expect(replica.holder.overlay.count == 2_000)
+        #expect(replica.holder.serving!.overlay.count == 2_000)
         try await replica.stop()
     }
 }

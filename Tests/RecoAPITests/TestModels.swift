@@ -51,6 +51,15 @@ final class TestModels: Sendable {
 
     /// Six customers, movies 1…5, an SVD and an EASE ranker, written beside `TestModels`' catalogue.
     func writeRankerModel() throws -> String {
+        let path = directory + "/ranker.recomodel"
+        try writeRankerModel(to: path)
+        return path
+    }
+
+    /// The same model at `path`, named `version` (default: from its time and data) with the
+    /// cutoff `cutoff` (default: its creation) and an EASE weight of `l2`.
+    @discardableResult
+    func writeRankerModel(to path: String, version: String? = nil, cutoff: String? = nil, l2: Float = 1) throws -> ModelMetadata {
         var table = RatingsTable()
         let ratings: [(UInt32, UInt32, UInt8)] = [
             (100, 1, 10), (100, 2, 8), (200, 1, 8), (200, 3, 10), (300, 2, 10), (300, 3, 8), (300, 4, 4),
@@ -63,11 +72,11 @@ final class TestModels: Sendable {
         svd.epochs = 5
         var job = TrainingJob(dataset: dataset, parameters: svd)
         var ease = RankerParameters(kind: .ease)
-        ease.l2 = 1
+        ease.l2 = l2
         job.rankers = [ease]
         job.rankerValidation = nil
-        let path = directory + "/ranker.recomodel"
-        try job.write(try job.run(), to: path)
-        return path
+        return try job.write(try job.run(), to: path, version: version) { metadata in
+            metadata.cutoff = cutoff
+        }
     }
 }

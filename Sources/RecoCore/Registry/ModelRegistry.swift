@@ -182,6 +182,7 @@ public struct ModelRegistry: Sendable {
                 throw RegistryError(.io, "cannot remove \(entryPath(entry.version)): \(String(cString: strerror(errno)))")
             }
             unlink(modelPath(entry.version))
+            unlink(directory + "/" + entry.version + ".window.csv")
             removed.append(entry.version)
         }
         return removed

@@ -44,7 +44,7 @@ import TestSupport
         let (app, holder) = try await app(database: url, customer: customer)
         // The newest watch, read by this replica and stored by the consumer: shown once.
         let now = Int64(Date().timeIntervalSince1970 * 1_000) + 60_000
-        holder.overlay.fold(customerId: customer, watch: .init(movieId: 7_005, watchedAt: now))
+        holder.serving!.overlay.fold(customerId: customer, watch: .init(movieId: 7_005, watchedAt: now))
         let time = ISO8601DateFormatter()
         time.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let overlayTime = time.string(from: Date(timeIntervalSince1970: Double(now) / 1_000))
@@ -64,7 +64,7 @@ import TestSupport
     @Test func anUnreadableDatabaseLeavesTheOverlaysWatchesWithTheReason() async throws {
         let customer: UInt32 = 77
         let (app, holder) = try await app(database: "postgresql://nobody:secret@127.0.0.1:\(freePort())/none?connect_timeout=2", customer: customer)
-        holder.overlay.fold(customerId: customer, watch: .init(movieId: 7_002, watchedAt: Int64(Date().timeIntervalSince1970 * 1_000) + 60_000))
+        holder.serving!.overlay.fold(customerId: customer, watch: .init(movieId: 7_002, watchedAt: Int64(Date().timeIntervalSince1970 * 1_000) + 60_000))
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/customers/\(customer)/history", method: .get) { response in
                 let text = String(buffer: response.body)
