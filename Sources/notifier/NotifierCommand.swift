@@ -36,7 +36,7 @@ struct NotifierCommand: AsyncParsableCommand {
             return
         }
         let (logger, kafka) = try service.start(label: "notifier", metadata: ["notifier.webhook": "\(client)", "notifier.max_attempts": "\(webhook.maxAttempts)"])
-        let handler = NotificationHandler(source: try recommendations.makeSource(), webhook: client, concurrency: webhook.concurrency)
+        let handler = NotificationHandler(source: try recommendations.makeSource(logger: logger), webhook: client, concurrency: webhook.concurrency)
         let totals = try await service.run("notifier", handler: handler, kafka: kafka, deadLetterTopic: deadLetterTopic ?? service.kafka.topic + ".notify-dlq",
                                            metrics: ConsumerGroupMetrics(service: "notifier"), logger: logger)
         print("consumed \(totals.consumed), notifications delivered \(handler.totals.delivered), attempts \(handler.totals.attempts), dead letters \(totals.deadLetters)")
