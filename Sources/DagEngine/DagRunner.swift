@@ -139,6 +139,14 @@ public final class DagRunner: Sendable {
                     $0.endedAt = Date()
                 }
                 return
+            case .skipped(let message):
+                update(task.id) {
+                    $0.state = .skipped
+                    $0.endedAt = Date()
+                    $0.message = message
+                }
+                logger.info("task skipped", metadata: ["dag.task": "\(task.id)", "dag.reason": "\(message)"])
+                return
             case .failed(let message):
                 if attemptNumber <= task.retries && !stopping.load(ordering: .acquiring) {
                     let delay = task.delay(beforeAttempt: attemptNumber + 1)

@@ -17,6 +17,9 @@ public struct DagTask: Sendable, Equatable {
     public var environment: [String: String]
     public var workingDirectory: String?
     public var services: [DagService]
+    /// The command's exit status that means "skipped, not failed" (Airflow's BashOperator
+    /// `skip_on_exit_code`, 99 by default): a gate that refuses, say, skips what depends on it.
+    public var skipOnExitCode: Int32 = 99
 
     public init(id: String, line: Int = 0, command: String? = nil, upstream: [String] = [], triggerRule: TriggerRule = .allSuccess,
                 retries: Int = 0, retryDelay: Duration = .seconds(1), retryExponentialBackoff: Bool = false,

@@ -10,6 +10,8 @@ final class TaskAttempt: Sendable {
     enum Outcome: Sendable, Equatable {
         case success
         case failed(String)
+        /// The command exited with the task's `skip_on_exit_code`.
+        case skipped(String)
         case stopped
     }
 
@@ -221,6 +223,11 @@ final class TaskAttempt: Sendable {
             state.command = nil
             state.commandFinished = status == 0
             logger.info("command exited", metadata: ["dag.task": "\(task.id)", "dag.status": "\(status)"])
+            if status == task.skipOnExitCode {
+                // The run says why: the command's last line (a refusing gate prints its reasons there).
+                let said = Self.lastLine(of: paths.commandLog).map { ": \($0)" } ?? ""
+                return .skipped("skipped (exit status \(status))\(said)")
+            }
             return status == 0 ? nil : .failed("command exited with status \(status) (log: \(paths.commandLog))")
         }
         guard state.generations[name] == generation, let service = task.services.first(where: { $0.name == name }) else { return nil }
@@ -268,5 +275,14 @@ extension ReadinessProbe.Check {
         case .httpGet(let url): "GET \(url)"
         case .exec(let command): "exec \(command)"
         }
+    }
+}
+
+extension TaskAttempt {
+    /// The last non-empty line of a log (up to 300 characters), nil when there is none.
+    static func lastLine(of path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let line = String(decoding: data.suffix(4_096), as: UTF8.self).split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return line.map { String($0.prefix(300)) }
     }
 }

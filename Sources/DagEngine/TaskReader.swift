@@ -7,7 +7,7 @@ struct TaskReader {
     let defaults: [String: Node]
 
     static let defaultable: Set<String> = ["trigger_rule", "retries", "retry_delay", "retry_exponential_backoff", "max_retry_delay",
-                                           "execution_timeout", "env", "cwd"]
+                                           "execution_timeout", "env", "cwd", "skip_on_exit_code"]
     static let taskKeys: Set<String> = defaultable.union(["id", "command", "upstream", "services"])
     static let serviceKeys: Set<String> = ["name", "command", "env", "cwd", "depends_on", "readiness", "stop", "restart", "max_restarts",
                                            "wait", "log"]
@@ -36,6 +36,9 @@ struct TaskReader {
         if let node = defaults["env"] { task.environment = try reader.environmentMap(node, "default_args.env") }
         if let node = fields["env"] { task.environment.merge(try reader.environmentMap(node, "\(id).env")) { _, task in task } }
         if let node = value("cwd") { task.workingDirectory = try reader.string(node, "\(id).cwd") }
+        if let node = value("skip_on_exit_code") {
+            task.skipOnExitCode = Int32(try reader.integer(node, "\(id).skip_on_exit_code", range: 1...255))
+        }
         if let servicesNode = fields["services"] {
             guard case .sequence(let nodes) = servicesNode else { throw reader.error(servicesNode, "\(id).services must be a list") }
             for serviceNode in nodes {

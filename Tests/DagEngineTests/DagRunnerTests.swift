@@ -141,6 +141,27 @@ import TestSupport
         #expect(clock.asked == [.seconds(1), .seconds(2), .seconds(3), .seconds(3)])
     }
 
+    /// Airflow's BashOperator skips on exit code 99: a gate that refuses skips what depends on it,
+    /// the run says why, and it is no failure.
+    @Test func exitCode99SkipsTheTaskAndWhatDependsOnIt() async throws {
+        let (record, _) = try await run("""
+            dag_id: loop
+            tasks:
+              - {id: train, command: "true"}
+              - {id: gate, upstream: train, command: "echo figures; echo 'gate: refused v2: NDCG@10 fell'; exit 99"}
+              - {id: promote, upstream: gate, command: "touch $DIR/promoted"}
+              - {id: other_code, command: "exit 42", skip_on_exit_code: 42}
+              - {id: summary, upstream: [promote, other_code], trigger_rule: all_done, command: "touch $DIR/summary"}
+            """)
+        #expect(record.tasks["gate"]?.state == .skipped)
+        #expect(record.tasks["gate"]?.message == "skipped (exit status 99): gate: refused v2: NDCG@10 fell")
+        #expect(record.tasks["promote"]?.state == .skipped)
+        #expect(record.tasks["other_code"]?.state == .skipped)
+        #expect(record.tasks["summary"]?.state == .success)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/promoted") && FileManager.default.fileExists(atPath: directory + "/summary"))
+        #expect(record.state == .success)
+    }
+
     @Test func executionTimeoutKillsTheWholeProcessTree() async throws {
         let marker = "77\(Int.random(in: 1000...9999))1"
         let (record, _) = try await run("""
