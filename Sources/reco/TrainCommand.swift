@@ -161,11 +161,14 @@ struct TrainCommand: ParsableCommand {
             if let bytes = FileManager.default.contents(atPath: path) { positions = try JSONDecoder().decode(LogPositions.self, from: bytes) }
         }
         let kinds = noRanker ? [] : rankers.kinds
-        let recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: watches,
+        // The exports are copied into the registry: this version's children learn them again.
+        let kept = try watches.map { try registry.keepWatches(from: $0) }
+        var recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: kept,
                                     catalogue: catalog.isDefault ? nil : catalog.path, parameters: training.parameters,
                                     rankers: kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) },
                                     validationSplit: validationSplit.rawValue, gateWindow: gateWindow, positions: positions)
         let current = try registry.currentVersion()
+        recipe.earlierWatchFiles = try current.flatMap { try registry.entry($0).recipe?.learnedWatchFiles } ?? []
         let parentCutoff = try current.map { try registry.entry($0).metadata.effectiveCutoff }
         let entry = try CandidateTrainer(registry: registry, recipe: recipe).train(
             parent: current, parentCutoff: parentCutoff, createdBy: CreatedBy.describe(),
@@ -179,7 +182,8 @@ struct TrainCommand: ParsableCommand {
             })
         let metadata = entry.metadata
         print("candidate \(entry.version) (parent \(current ?? "none")) in \(registry.directory): \(Decimals.grouped(metadata.trainingRatings)) ratings, "
-            + "\(Decimals.grouped(metadata.trainingWatches ?? 0)) watches, \(metadata.newMovies ?? 0) movies no rating knows; cutoff \(metadata.effectiveCutoff)")
+            + "\(Decimals.grouped(metadata.trainingWatches ?? 0)) watches (\(recipe.earlierWatchFiles.count) earlier exports its ancestors learned, \(kept.count) new), "
+            + "\(metadata.newMovies ?? 0) movies no rating knows; cutoff \(metadata.effectiveCutoff)")
         print(entry.heldOutWatches.map { "held out for the gate: \($0)" } ?? "nothing held out (no exported watches with times)")
         if promote {
             let event = try registry.promote(entry.version, reason: "promoted at training (--promote), without the gate")

@@ -152,7 +152,8 @@ import Testing
             .appendingPathComponent("dags/daily_dag.yaml").path
         let dag = try DagParser(environment: [:]).parse(file: path)
         #expect(dag.id == "daily_dag")
-        #expect(dag.topologicalOrder.map(\.id) == ["run_start", "run_all", "run_end"])
+        #expect(dag.topologicalOrder.map(\.id) == ["run_start", "run_all", "export_watches", "train_candidate", "gate", "promote", "run_end"])
+        #expect(dag.task("run_end")?.triggerRule == .allDone && dag.task("export_watches")?.upstream == ["run_all"])
         #expect(dag.task("run_all")?.triggerRule == .always)
         #expect(dag.task("run_all")?.services.map(\.name) == ["reco-api", "consumer", "producer", "archiver", "notifier"])
         // The webhook URL is a secret: the notifier reads it itself, it is never put on its command line.

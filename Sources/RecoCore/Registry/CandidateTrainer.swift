@@ -17,7 +17,7 @@ public struct CandidateTrainer: Sendable {
     public struct Inputs: Sendable {
         /// The prepared ratings with the id maps extended by the watches and the catalogue.
         public var dataset: RatingsDataset
-        /// Prepared and exported watches it learns from (the window left out).
+        /// Prepared, earlier (the ancestors') and exported watches it learns from (the window left out).
         public var watches: [WatchHistoryReader.Watch]
         /// The newest exported watches, held out for the gate (empty for a refit).
         public var window: [WatchHistoryReader.Watch]
@@ -34,7 +34,8 @@ public struct CandidateTrainer: Sendable {
     public func inputs(holdingOutWindow: Bool) throws -> Inputs {
         let ratings = try RatingsStore.load(path: (recipe.dataDirectory as NSString).appendingPathComponent(DataPreparer.ratingsFile))
         let prepared = (recipe.dataDirectory as NSString).appendingPathComponent(WatchHistoryReader.preparedFile)
-        let base = FileManager.default.fileExists(atPath: prepared) ? try WatchHistoryReader(path: prepared).read() : []
+        var base = FileManager.default.fileExists(atPath: prepared) ? try WatchHistoryReader(path: prepared).read() : []
+        for file in recipe.earlierWatchFiles { base += try WatchHistoryReader(path: file).read() }
         var exported: [WatchHistoryReader.Watch] = []
         for file in recipe.watchFiles { exported += try WatchHistoryReader(path: file).read() }
         // The window: the newest share of the exported watches with a time, by time (stable).

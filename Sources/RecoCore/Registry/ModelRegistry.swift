@@ -185,7 +185,37 @@ public struct ModelRegistry: Sendable {
             unlink(directory + "/" + entry.version + ".window.csv")
             removed.append(entry.version)
         }
+        // Exported watches that no remaining version learned or will refit from.
+        let referenced = Set(entries.filter { kept.contains($0.version) }.flatMap { $0.recipe?.learnedWatchFiles ?? [] })
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for file in files where file.hasPrefix(Self.watchesPrefix) && file.hasSuffix(".csv") && !referenced.contains(directory + "/" + file) {
+            unlink(directory + "/" + file)
+        }
         return removed
+    }
+
+    static let watchesPrefix = "watches-"
+
+    /// Copies an export of watches into the registry, named by its content
+    /// (`watches-<checksum>.csv`), and returns the copy's path: the versions that learned it
+    /// refer to it, and their children learn it again, long after the export's folder is gone.
+    public func keepWatches(from path: String) throws(RegistryError) -> String {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw RegistryError(.io, "cannot read the watches \(path)")
+        }
+        var checksum = Checksum64()
+        bytes.withUnsafeBytes { checksum.update($0) }
+        let hex = String(checksum.value, radix: 16)
+        let kept = directory + "/" + Self.watchesPrefix + String(repeating: "0", count: 16 - hex.count) + hex + ".csv"
+        guard !FileManager.default.fileExists(atPath: kept) else { return kept }
+        do {
+            let file = try AtomicFile(path: kept)
+            try file.write([UInt8](bytes))
+            try file.commit()
+        } catch {
+            throw RegistryError(.io, "cannot write \(kept): \(error)")
+        }
+        return kept
     }
 
     // MARK: Pieces

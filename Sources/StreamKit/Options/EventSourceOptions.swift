@@ -24,6 +24,9 @@ public struct EventSourceOptions: ParsableArguments {
     @Option(help: "JSON-lines file for --source replay.")
     public var replayFile: String?
 
+    @Flag(help: "With --source replay: stamp each event with the time it is sent (a past day replayed as live), keeping their order.")
+    public var replayNow = false
+
     @Option(help: "Seed of the simulator.")
     public var seed: UInt64 = 1
 
@@ -46,7 +49,7 @@ public struct EventSourceOptions: ParsableArguments {
             let catalog = FileManager.default.fileExists(atPath: moviesPath) ? try MovieCatalog.load(path: moviesPath) : MovieCatalog()
             return SimulatedSource(simulator: WatchEventSimulator(dataset: dataset, catalog: catalog, seed: seed), rate: rate)
         case "replay":
-            return try ReplaySource(path: replayFile ?? "", logger: logger)
+            return try ReplaySource(path: replayFile ?? "", retime: replayNow, logger: logger)
         default:
             guard let url = FeedURL(source) else { throw ValidationError("--source must be an http(s) URL with a host, 'simulate' or 'replay'") }
             return FeedSource(url: url, interval: interval, timeout: timeout, logger: logger)

@@ -8,8 +8,11 @@ import Synchronization
 public final class ReplaySource: EventSource {
     private let batches: Mutex<[[WatchEvent]]>
     public let invalidLines: Int
+    /// Stamp events with the time they are sent instead of their own.
+    public let retime: Bool
 
-    public init(path: String, logger: Logger) throws {
+    public init(path: String, retime: Bool = false, logger: Logger) throws {
+        self.retime = retime
         var events: [WatchEvent] = []
         var invalid = 0
         try LineReader(path: path).forEachLine { bytes, number in
@@ -32,6 +35,11 @@ public final class ReplaySource: EventSource {
     }
 
     public func nextBatch() async throws -> [WatchEvent]? {
-        batches.withLock { $0.popLast() }
+        guard var batch = batches.withLock({ $0.popLast() }) else { return nil }
+        if retime {
+            let now = WatchEvent.timestamp(Date())
+            for index in batch.indices { batch[index].watchedAt = now }
+        }
+        return batch
     }
 }

@@ -10,6 +10,6 @@ struct ModelsCommand: AsyncParsableCommand {
 
             The daily loop: export-watches (since the current model's cutoff) >> reco train --registry (a candidate, the newest watches held out) >> gate (candidate against current on those watches; on a pass the refit on everything joins the registry; exit 99 when refused, which a DAG takes as 'skip') >> promote --latest-gated.
             """,
-        subcommands: [ModelsListCommand.self, ModelsShowCommand.self, ExportWatchesCommand.self, ModelsGateCommand.self,
-                      ModelsPromoteCommand.self, ModelsRollbackCommand.self, ModelsPruneCommand.self])
+        subcommands: [ModelsListCommand.self, ModelsShowCommand.self, ModelsAddCommand.self, ExportWatchesCommand.self, ModelsGateCommand.self,
+                      ModelsPromoteCommand.self, ModelsRollbackCommand.self, ModelsPruneCommand.self, ModelsSimulateCommand.self])
 }

@@ -11,14 +11,21 @@ import TestSupport
     static var databaseURL: String? { TestEnvironment.databaseURL }
     static var enabled: Bool { TestEnvironment.databaseEnabled }
 
-    @Test(.enabled(if: enabled), .timeLimit(.minutes(5)))
-    func theDailyDagMovesEventsIntoPostgreSQL() async throws {
+    /// Two days: the first moves its events into PostgreSQL and closes the loop (a candidate
+    /// from the day's watches passes a lenient gate and serves); on the second the gate is told
+    /// to refuse, so promote is skipped, the run still succeeds and says why, and the day-1
+    /// version keeps serving.
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(8)))
+    func theDailyDagMovesEventsIntoPostgreSQLAndClosesTheLoop() async throws {
         let database = try #require(Self.databaseURL, "RECO_TEST_DATABASE_URL is not set")
         let work = NSTemporaryDirectory() + "daily-dag-\(UUID().uuidString.prefix(8))"
         let topic = "daily_\(UUID().uuidString.prefix(8).lowercased())"
         try await Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
         try await Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
-        try await Shell.run("\(Self.bin)/reco train --data \(work)/prepared --factors 8 --epochs 5 --output \(work)/model.recomodel --no-progress")
+        // The registry's first version, promoted by hand as an operator would.
+        try await Shell.run("\(Self.bin)/reco train --registry \(work)/registry --promote --data \(work)/prepared --factors 8 --epochs 5 --ranker ease --no-progress")
+        let registry = ModelRegistry(directory: "\(work)/registry")
+        let firstVersion = try #require(try registry.currentVersion())
 
         let broker = Process()
         broker.executableURL = URL(fileURLWithPath: "\(Self.bin)/reco")
@@ -48,7 +55,8 @@ import TestSupport
         }
 
         let environment = [
-            "RECO_BIN": Self.bin, "RECO_MODEL": "\(work)/model.recomodel", "RECO_DATA": "\(work)/prepared", "KAFKA_CONFIG": "\(work)/kafka.properties",
+            "RECO_BIN": Self.bin, "RECO_REGISTRY": "\(work)/registry", "RECO_DATA": "\(work)/prepared", "RECO_CATALOG": "\(work)/prepared/movies.csv",
+            "RECO_TRAIN_OPTIONS": "--factors 8 --epochs 5 --ranker ease", "RECO_GATE_OPTIONS": "--tolerance 1", "KAFKA_CONFIG": "\(work)/kafka.properties",
             "DATABASE_URL": database, "RECO_EVENTS": "300", "RECO_RATE": "1000", "RECO_IDLE_SECONDS": "3", "RECO_TOPIC": topic,
             "RECO_GROUP": "group-\(topic)", "RECO_API_PORT": String(freePort()),
             "RECO_ARCHIVE_TARGET": "--directory \(work)/archive", "RECO_ARCHIVE_FLUSH_SIZE": "25",
@@ -87,6 +95,35 @@ import TestSupport
         #expect(Int(lines) == objects.count * 25)
         #expect(objects.count * 25 > 300 - 4 * 25)
         #expect(runEnd.contains("objects \(objects.count), records archived \(objects.count * 25)"), "\(runEnd)")
+
+        // The loop: the day's 300 watches taught a candidate; it passed and its refit serves.
+        let dayOne = try registry.currentVersion()
+        let served = try #require(dayOne.map { try registry.entry($0) })
+        #expect(served.version != firstVersion && served.refitOf != nil && served.gate?.passed == true)
+        #expect(served.metadata.parentVersion == firstVersion && served.metadata.trainingWatches == 300)
+        #expect(runEnd.contains("gate: passed") && runEnd.contains("serving now: \(served.version)"), "\(runEnd)")
+        let firstRecord = try String(contentsOfFile: "\(work)/runs/daily_dag/\(runDirectory)/state.json", encoding: .utf8)
+        #expect(try JSONParser.parse(Array(firstRecord.utf8))["tasks"]?["promote"]?["state"]?.string == "success", "\(firstRecord)")
+
+        // Day 2: the gate refuses; promote is skipped, not failed, and day 1's version serves on.
+        var dayTwo = environment
+        dayTwo["RECO_EVENTS"] = "100"
+        dayTwo["RECO_GATE_OPTIONS"] = "--tolerance=-1"
+        dayTwo["RECO_API_PORT"] = String(freePort())
+        let runs = Set(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag"))
+        let secondStatus = try await Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
+                                               environment: dayTwo, directory: Self.root, allowFailure: true)
+        #expect(secondStatus == 0, "the refused gate fails nothing; logs in \(work)/runs")
+        let secondRun = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag").first { !$0.hasPrefix(".") && !runs.contains($0) })
+        let record = try String(contentsOfFile: "\(work)/runs/daily_dag/\(secondRun)/state.json", encoding: .utf8)
+        let tasks = try #require(try JSONParser.parse(Array(record.utf8))["tasks"])
+        #expect(tasks["gate"]?["state"]?.string == "skipped" && tasks["promote"]?["state"]?.string == "skipped", "\(record)")
+        #expect(tasks["gate"]?["message"]?.string?.contains("gate: refused") == true, "\(record)")
+        #expect(tasks["run_end"]?["state"]?.string == "success")
+        #expect(try registry.currentVersion() == served.version)
+        let refused = try registry.entries().last { $0.gate?.passed == false }
+        #expect(refused?.metadata.parentVersion == served.version && refused?.metadata.trainingWatches == 300 + 80,
+                "day 2's candidate learned day 1's 300 watches and 80 of its own (20 held out)")
     }
 
     /// Checked by what happened, not by how fast: every probe run writes whether it found the
