@@ -158,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "dashboard",
             dependencies: [
-                "CommandOptions", "RecoCore", "RecoStore",
+                "CommandOptions", "DagEngine", "RecoCore", "RecoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "consumer", "dashboard", "RecoAPI", "RecoArchive", "RecoCore", "RecoKafka", "RecoKafkaMock", "RecoStore", "StreamKit", "TestSupport",
+                "consumer", "DagEngine", "dashboard", "RecoAPI", "RecoArchive", "RecoCore", "RecoKafka", "RecoKafkaMock", "RecoStore", "StreamKit", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

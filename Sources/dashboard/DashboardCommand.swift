@@ -1,9 +1,11 @@
 import ArgumentParser
 import CommandOptions
 import Foundation
+import DagEngine
 import Hummingbird
 import Logging
 import RecoStore
+import RecoCore
 import ServiceLifecycle
 
 @main
@@ -14,6 +16,8 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             GET /dashboard shows events and recommendations per minute (server-side SVG charts), the most recommended movies, the latest recommendations and the dead letters; it has no script and loads nothing from elsewhere. GET /dashboard/exports/<table>.csv or .json exports per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason and recommendations (?limit=N, at most 100000). GET /health checks the database.
 
+            The learning loop: GET /dashboard/dags shows the DAG runs dagrun recorded in --runs-dir as Airflow's grid (runs × tasks, state colours, durations, tries; a cell opens that task's logs, every attempt); GET /dashboard/models shows the model registry (--registry): versions, current, each gate decision's figures side by side and the promotion and rollback history.
+
             The database comes from --database-url, else DATABASE_URL, else libpq's PG* variables; the password is never logged; at start the schema migration waits for the database (\(RecommendationStore.startupRetry.summary)). Every query is read-only with bound parameters.
             """)
 
@@ -23,6 +27,11 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var listen: ListenOptions<Listen>
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Option(help: "The folder of dagrun's run records (dagrun run --runs-dir).")
+    var runsDir = "runs"
 
     @Option(help: "Only this topic's rows (default: all topics).")
     var topic: String?
@@ -50,7 +59,9 @@ struct DashboardCommand: AsyncParsableCommand {
         options.minutes = minutes
         options.refreshSeconds = refresh
         let routes = DashboardRoutes(readModel: DashboardReadModel(store: store, topic: topic), options: options, logger: logger)
-        let app = Application(router: routes.router(), configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "reco-dashboard"),
+        let router = routes.router()
+        LoopRoutes(registry: registry.registry, runs: RunStore(root: runsDir), refreshSeconds: refresh).add(to: router)
+        let app = Application(router: router, configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "reco-dashboard"),
                               logger: logger)
         logger.info("serving", metadata: ["dashboard.url": "http://\(listen.host):\(listen.port)/dashboard", "db.url": "\(database)"])
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

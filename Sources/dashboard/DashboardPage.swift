@@ -31,24 +31,11 @@ struct DashboardPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Reco pipeline dashboard</title>
             <style>
-            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px; color: #1d2733; background: #f6f8fa; }
-            h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-            .meta { color: #5b6776; font-size: 13px; }
-            .tiles { display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }
-            .tile { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 10px 16px; min-width: 140px; }
-            .tile .value { font-size: 24px; font-weight: 600; } .tile .label { font-size: 12px; color: #5b6776; }
-            .tile.alert .value { color: #b42318; }
-            .chart { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; margin: 6px 12px 6px 0; }
-            .chart-title { font-size: 13px; font-weight: 600; fill: #1d2733; } .tick { font-size: 11px; fill: #5b6776; }
-            .grid { stroke: #eef1f4; } .axis { stroke: #8c959f; }
-            table { border-collapse: collapse; background: #fff; font-size: 13px; }
-            th, td { border: 1px solid #d8dee4; padding: 4px 8px; text-align: left; vertical-align: top; }
-            th { background: #eef1f4; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
-            .exports { font-size: 12px; margin: 4px 0 0; } .exports a { margin-right: 8px; }
-            .empty { color: #5b6776; font-style: italic; }
+            \(PageStyle.css)
             </style>
             </head>
             <body>
+            \(PageStyle.navigation(active: .recommendations))
             <h1>Reco pipeline dashboard</h1>
             <div class="meta">From PostgreSQL, \(scope), last \(minutes) minutes · generated \(HTMLText.escape(generatedAt)) · reloads every \(refreshSeconds) s</div>
             <div class="tiles">

@@ -114,38 +114,8 @@ import TestSupport
 
     // MARK: - A real browser
 
-    static var chromium: String? {
-        if let path = ProcessInfo.processInfo.environment["RECO_CHROMIUM"], !path.isEmpty { return path }
-        return ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var chromium: String? { Chromium.path }
     static var browserEnabled: Bool { enabled && (chromium != nil || ProcessInfo.processInfo.environment["RECO_REQUIRE_BROWSER"] != nil) }
-
-    /// Runs headless Chromium off the cooperative pool (the server under test answers on it).
-    private func runChromium(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let path = try #require(Self.chromium, "Chromium is not installed (apt-get install chromium)")
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: path)
-                    // As root Chromium needs --no-sandbox; no GPU, no first-run or network side trips.
-                    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                                         "--disable-background-networking", "--hide-scrollbars"] + arguments
-                    let output = Pipe()
-                    process.standardOutput = output
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    // A hung browser fails the test instead of holding up the run.
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-    }
 
     @Test(.enabled(if: browserEnabled))
     func chromiumRendersThePageAndItsExports() async throws {
@@ -154,7 +124,7 @@ import TestSupport
             let port = try #require(client.port)
             let base = "http://127.0.0.1:\(port)"
             // The DOM as the browser built it: both charts, the tiles and the escaped title.
-            let (status, dom) = try await runChromium(["--dump-dom", base + "/dashboard"])
+            let (status, dom) = try await Chromium.run(["--dump-dom", base + "/dashboard"])
             #expect(status == 0)
             #expect(dom.contains("Reco pipeline dashboard"))
             #expect(dom.components(separatedBy: "<svg").count - 1 == 2)
@@ -164,12 +134,12 @@ import TestSupport
             #expect(dom.contains("id=\"table-most_recommended\""))
 
             // A JSON export opens in the browser (CSV exports download, as text/csv should).
-            let (_, json) = try await runChromium(["--dump-dom", base + "/dashboard/exports/dead_letters_by_reason.json"])
+            let (_, json) = try await Chromium.run(["--dump-dom", base + "/dashboard/exports/dead_letters_by_reason.json"])
             #expect(json.contains("{\"reason\":\"missing_field\",\"messages\":2}"))
 
             // A screenshot: Chromium laid the page out and painted it.
             let screenshot = NSTemporaryDirectory() + "reco-dashboard-\(UUID().uuidString.prefix(8)).png"
-            let (shotStatus, _) = try await runChromium(["--window-size=1280,1600", "--screenshot=\(screenshot)", base + "/dashboard"])
+            let (shotStatus, _) = try await Chromium.run(["--window-size=1280,1600", "--screenshot=\(screenshot)", base + "/dashboard"])
             #expect(shotStatus == 0)
             let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
