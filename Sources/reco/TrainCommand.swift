@@ -58,6 +58,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "With --registry: make the new version current at once, without the gate (the first model of a registry).")
     var promote = false
 
+    @OptionGroup var recency: RecencyOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -169,6 +171,7 @@ struct TrainCommand: ParsableCommand {
                                     validationSplit: validationSplit.rawValue, gateWindow: gateWindow, positions: positions)
         let current = try registry.currentVersion()
         recipe.earlierWatchFiles = try current.flatMap { try registry.entry($0).recipe?.learnedWatchFiles } ?? []
+        recipe.recencyCandidates = recency.candidates
         let parentCutoff = try current.map { try registry.entry($0).metadata.effectiveCutoff }
         let entry = try CandidateTrainer(registry: registry, recipe: recipe).train(
             parent: current, parentCutoff: parentCutoff, createdBy: CreatedBy.describe(),
@@ -185,6 +188,12 @@ struct TrainCommand: ParsableCommand {
             + "\(Decimals.grouped(metadata.trainingWatches ?? 0)) watches (\(recipe.earlierWatchFiles.count) earlier exports its ancestors learned, \(kept.count) new), "
             + "\(metadata.newMovies ?? 0) movies no rating knows; cutoff \(metadata.effectiveCutoff)")
         print(entry.heldOutWatches.map { "held out for the gate: \($0)" } ?? "nothing held out (no exported watches with times)")
+        if let choice = entry.recency, !choice.trials.isEmpty {
+            for trial in choice.trials {
+                print("recency: \(trial.weighting)  validation NDCG@10 \(Decimals.format(trial.validation.ndcg, places: 4))  hit rate \(Decimals.format(trial.validation.hitRate, places: 4))")
+            }
+            print("recency chosen on \(Decimals.grouped(choice.validationWatches)) validation watches: \(choice.chosen)")
+        }
         if promote {
             let event = try registry.promote(entry.version, reason: "promoted at training (--promote), without the gate")
             print("promoted \(event.to) (was \(event.from ?? "none"))")

@@ -26,6 +26,8 @@ public struct LoopSimulation: Sendable {
         public var servingVersion: String
         /// The gate's verdict after the day ("passed", "refused: …").
         public var gate: String
+        /// The candidate's weighting of watches by age (chosen on validation when several are offered).
+        public var recency: String
         public var loopSeconds: Double
     }
 
@@ -106,7 +108,7 @@ public struct LoopSimulation: Sendable {
                                newMovieWatchShare: Double(watches.filter { Int($0.movieId) > baseMovies }.count) / Double(max(watches.count, 1)),
                                frozen: frozenRate, foldIn: foldInRate, retrained: retrained.hitRate,
                                retrainedNewMovieSlotShare: retrained.newMovieSlotShare, servingVersion: servingVersion, gate: verdict,
-                               loopSeconds: seconds))
+                               recency: candidate.recency?.chosen.description ?? RecencyWeighting.none.description, loopSeconds: seconds))
             servingVersion = try registry.currentVersion() ?? servingVersion
             progress("day \(day): hit@10 frozen \(Decimals.format(frozenRate, places: 4)), fold-in \(Decimals.format(foldInRate, places: 4)), retrained \(Decimals.format(retrained.hitRate, places: 4)); gate \(verdict) (\(Decimals.format(seconds, places: 1)) s)")
         }

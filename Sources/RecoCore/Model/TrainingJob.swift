@@ -22,6 +22,8 @@ public struct TrainingJob: Sendable {
         public var rankerMetadata: RankerMetadata?
         /// `watches` on the data set's dense indices, as the ranker learned them and the file keeps them.
         public var watches: [(customer: UInt32, movie: UInt32)] = []
+        /// Each of `watches`' weight in the ranker's feedback.
+        public var watchWeights: [Float] = []
     }
 
     /// Progress of the ranker stage, for terminals and logs.
@@ -42,9 +44,11 @@ public struct TrainingJob: Sendable {
     /// How the validation split is carved from training; nil fits the first candidate unvalidated.
     public var rankerValidation: RankingSplit? = .fraction(0.2, seed: 0)
     /// Watches without a rating (the `watch_events` history): implicit feedback for the ranker,
-    /// at weight 1, beside the ratings; the SVD learns from ratings only. (The validation that
+    /// at the weights `recency` gives (1 by default), beside the ratings; the SVD learns from ratings only. (The validation that
     /// chooses the ranker uses the ratings alone.)
     public var watches: [WatchHistoryReader.Watch] = []
+    /// The watches' weights by age (the learning loop's choice); `.none`: all at weight 1.
+    public var recency = RecencyWeighting.none
     /// Movies an updated catalogue adds that nothing rated or watched yet: kept in the model's id
     /// map (with zero rows) so that fold-in and the catalogue's rows know them.
     public var extraMovieIds: [UInt32] = []
@@ -84,16 +88,18 @@ public struct TrainingJob: Sendable {
             report.holdoutRMSE.map { Accuracy(rmse: $0, mae: report.holdoutMAE ?? 0, count: test?.count ?? 0) }
         } ?? test.map { Accuracy.measure(model, on: $0) }
         var outcome = Outcome(model: model, epochs: epochs, training: training, holdoutCount: test?.count ?? 0, holdout: accuracy, seconds: seconds)
-        outcome.watches = denseWatches()
+        (outcome.watches, outcome.watchWeights) = denseWatches()
         if !rankers.isEmpty {
-            let (ranker, metadata) = try fitRanker(training, rows: trainingRows, watches: outcome.watches, progress: rankerProgress)
+            let (ranker, metadata) = try fitRanker(training, rows: trainingRows, watches: outcome.watches, weights: outcome.watchWeights,
+                                                   progress: rankerProgress)
             outcome.ranker = ranker
             outcome.rankerMetadata = metadata
         }
         return outcome
     }
 
-    private func fitRanker(_ training: TrainingRatings, rows: [Int], watches: [(customer: UInt32, movie: UInt32)], progress: (RankerStage) -> Void) throws(TrainingError) -> (TrainedRanker, RankerMetadata) {
+    private func fitRanker(_ training: TrainingRatings, rows: [Int], watches: [(customer: UInt32, movie: UInt32)], weights: [Float],
+                           progress: (RankerStage) -> Void) throws(TrainingError) -> (TrainedRanker, RankerMetadata) {
         var chosen = rankers[0]
         var trials: [RankerSelection.Trial] = []
         var chosenBy: String?
@@ -110,7 +116,7 @@ public struct TrainingJob: Sendable {
             chosenBy = "\(selection.metric.rawValue)@\(selection.k) on a validation split (\(split.summary)) of the training ratings"
         }
         chosen.threads = parameters.threads
-        let matrix = InteractionMatrix(training, weighting: chosen.weighting, watches: watches)
+        let matrix = InteractionMatrix(training, weighting: chosen.weighting, watches: watches, watchWeights: weights)
         let ranker = try TrainedRanker.train(matrix, parameters: chosen)
         progress(.fitted(ranker))
         let metadata = RankerMetadata(parameters: chosen, trainingSeconds: ranker.seconds, interactions: matrix.count,
@@ -118,18 +124,23 @@ public struct TrainingJob: Sendable {
         return (ranker, metadata)
     }
 
-    /// `watches` on the data set's dense indices; watches of customers or movies it does not
-    /// have are left out (fold-in serves them).
-    private func denseWatches() -> [(customer: UInt32, movie: UInt32)] {
+    /// `watches` on the data set's dense indices with their weights; watches of customers or
+    /// movies it does not have are left out (fold-in serves them).
+    private func denseWatches() -> (pairs: [(customer: UInt32, movie: UInt32)], weights: [Float]) {
+        let weights = recency.weights(watches)
+        var pairs: [(customer: UInt32, movie: UInt32)] = []
+        var kept: [Float] = []
         dataset.customerIds.withUnsafeBufferPointer { customers in
             dataset.movieIds.withUnsafeBufferPointer { movies in
-                watches.compactMap { watch in
+                for (index, watch) in watches.enumerated() {
                     guard let customer = SortedIds.index(of: watch.customerId, in: customers),
-                          let movie = SortedIds.index(of: watch.movieId, in: movies) else { return nil }
-                    return (UInt32(customer), UInt32(movie))
+                          let movie = SortedIds.index(of: watch.movieId, in: movies) else { continue }
+                    pairs.append((UInt32(customer), UInt32(movie)))
+                    kept.append(weights[index])
                 }
             }
         }
+        return (pairs, kept)
     }
 
     /// Writes the trained model, its ids and metadata to `path` (atomically) and returns the metadata.

@@ -29,12 +29,19 @@ public struct InteractionMatrix: Sendable {
     /// Training ratings plus watches (dense customer and movie indices) at weight 1, as a watch
     /// without a rating counts: the ranker learns from both, the SVD from the ratings only.
     public init(_ ratings: TrainingRatings, weighting: FeedbackWeighting, watches: [(customer: UInt32, movie: UInt32)]) {
+        self.init(ratings, weighting: weighting, watches: watches, watchWeights: [Float](repeating: 1, count: watches.count))
+    }
+
+    /// Training ratings plus watches at their own weights (`RecencyWeighting`: recent feedback
+    /// weighted more), one weight per watch.
+    public init(_ ratings: TrainingRatings, weighting: FeedbackWeighting, watches: [(customer: UInt32, movie: UInt32)], watchWeights: [Float]) {
+        precondition(watchWeights.count == watches.count, "one weight per watch")
         guard !watches.isEmpty else {
             self.init(ratings, weighting: weighting)
             return
         }
         self.init(customers: ratings.customers + watches.map(\.customer), movies: ratings.movies + watches.map(\.movie),
-                  weights: ratings.stars.map(weighting.weight(stars:)) + [Float](repeating: 1, count: watches.count),
+                  weights: ratings.stars.map(weighting.weight(stars:)) + watchWeights,
                   customerCount: ratings.customerCount, movieCount: ratings.movieCount)
     }
 

@@ -24,6 +24,8 @@ public struct CandidateTrainer: Sendable {
         /// Exported watches before the window: what the serving model must fold in to be
         /// compared fairly with a candidate that learned them.
         public var beforeWindow: [WatchHistoryReader.Watch]
+        /// Prepared and earlier watches (what was learned before the export).
+        public var earlier: [WatchHistoryReader.Watch]
         /// Movies in the model that no rating knows (from watches or the catalogue).
         public var newMovies: Int
         /// Catalogue movies nothing rated or watched.
@@ -57,7 +59,7 @@ public struct CandidateTrainer: Sendable {
         let catalogueOnly = catalogue.movies.map(\.id).filter { id in
             !watchedMovies.contains(id) && ratings.movieIds.withUnsafeBufferPointer { SortedIds.index(of: id, in: $0) == nil }
         }
-        return Inputs(dataset: extended, watches: all, window: window, beforeWindow: learned,
+        return Inputs(dataset: extended, watches: all, window: window, beforeWindow: learned, earlier: base,
                       newMovies: extended.movieCount - ratings.movieCount, catalogueOnlyMovies: catalogueOnly,
                       ratingsFingerprint: ratings.fingerprint())
     }
@@ -79,6 +81,14 @@ public struct CandidateTrainer: Sendable {
         job.rankerValidation = recipe.validationSplit == "time" ? .defaultTime : .fraction(0.2, seed: recipe.parameters.seed &+ 1)
         job.watches = inputs.watches
         job.extraMovieIds = inputs.catalogueOnlyMovies
+        // The watches' weighting by age: a refit keeps its candidate's choice; a candidate
+        // chooses on the newest of its learned export (the gate's window is not in it).
+        var recency = candidate?.recency
+        if recency == nil, let ranker = job.rankers.first {
+            recency = try RecencySelection(candidates: recipe.recencyCandidates, ranker: ranker)
+                .run(inputs.dataset, earlier: inputs.earlier, exported: inputs.beforeWindow)
+        }
+        job.recency = recency?.chosen ?? .none
         let outcome = try job.run(observe: observe, rankerProgress: rankerProgress)
         let version = TrainingJob.version(now: now, fingerprint: job.dataFingerprint)
         guard (try? registry.entry(version)) == nil else {
@@ -99,8 +109,9 @@ public struct CandidateTrainer: Sendable {
             try WatchHistoryReader.write(inputs.window, to: path)
             heldOut = path
         }
-        let entry = RegistryEntry(metadata: metadata, createdBy: createdBy, addedAt: ModelRegistry.timestamp(now), gate: candidate?.gate,
+        var entry = RegistryEntry(metadata: metadata, createdBy: createdBy, addedAt: ModelRegistry.timestamp(now), gate: candidate?.gate,
                                   recipe: recipe, heldOutWatches: heldOut, refitOf: candidate?.version)
+        entry.recency = recency
         try registry.register(entry)
         return entry
     }

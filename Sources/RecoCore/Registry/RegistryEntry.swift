@@ -18,6 +18,8 @@ public struct RegistryEntry: Sendable, Codable, Equatable {
     public var heldOutWatches: String?
     /// For a refit: the candidate whose gate it passed.
     public var refitOf: String?
+    /// How its watches were weighted by age, and the validation that chose it.
+    public var recency: RecencySelection.Outcome?
 
     public init(metadata: ModelMetadata, createdBy: String, addedAt: String, gate: GateDecision? = nil, recipe: TrainingRecipe? = nil,
                 heldOutWatches: String? = nil, refitOf: String? = nil) {
@@ -38,5 +40,6 @@ public struct RegistryEntry: Sendable, Codable, Equatable {
         case addedAt = "added_at"
         case heldOutWatches = "held_out_watches"
         case refitOf = "refit_of"
+        case recency
     }
 }

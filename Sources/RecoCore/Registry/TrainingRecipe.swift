@@ -21,6 +21,9 @@ public struct TrainingRecipe: Sendable, Codable, Equatable {
     public var gateWindow: Double
     /// Where the export stopped in the watch log.
     public var positions: LogPositions?
+    /// Weightings of the watches by age to choose from on validation (`RecencySelection`); one:
+    /// used as it is.
+    public var recencyCandidates: [RecencyWeighting] = [.none]
 
     public init(dataDirectory: String, watchFiles: [String], catalogue: String?, parameters: TrainingParameters,
                 rankers: [RankerParameters], validationSplit: String, gateWindow: Double, positions: LogPositions?) {
@@ -39,6 +42,7 @@ public struct TrainingRecipe: Sendable, Codable, Equatable {
         case dataDirectory = "data_directory"
         case watchFiles = "watch_files"
         case earlierWatchFiles = "earlier_watch_files"
+        case recencyCandidates = "recency_candidates"
         case validationSplit = "validation_split"
         case gateWindow = "gate_window"
     }
@@ -54,6 +58,7 @@ public struct TrainingRecipe: Sendable, Codable, Equatable {
         validationSplit = try container.decode(String.self, forKey: .validationSplit)
         gateWindow = try container.decode(Double.self, forKey: .gateWindow)
         positions = try container.decodeIfPresent(LogPositions.self, forKey: .positions)
+        recencyCandidates = try container.decodeIfPresent([RecencyWeighting].self, forKey: .recencyCandidates) ?? [.none]
     }
 
     /// What a child of a version trained with this recipe has learned before its own exports.

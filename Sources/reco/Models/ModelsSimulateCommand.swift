@@ -19,6 +19,7 @@ struct ModelsSimulateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var rankers: RankerOptions
+    @OptionGroup var recency: RecencyOptions
 
     @Option(help: "Days to run (default: all the world has).")
     var days: Int?
@@ -51,10 +52,11 @@ struct ModelsSimulateCommand: ParsableCommand {
         let ratings = try data.load()
         let baseMovies = Int(ratings.movieIds.last ?? 0)
         let dataDirectory = (data.ratingsPath as NSString).deletingLastPathComponent
-        let recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: [], catalogue: nil,
+        var recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: [], catalogue: nil,
                                     parameters: training.parameters,
                                     rankers: rankers.kinds.map { rankers.parameters($0, seed: training.seed, threads: training.threads) },
                                     validationSplit: "random", gateWindow: gateWindow, positions: nil)
+        recipe.recencyCandidates = recency.candidates
         let simulation = LoopSimulation(registry: ModelRegistry(directory: registryPath), recipe: recipe, world: worldDirectory, baseMovies: baseMovies)
         let results = try simulation.run(days: dayCount) { Console.line($0) }
         print(Self.table(results))
@@ -66,12 +68,12 @@ struct ModelsSimulateCommand: ParsableCommand {
     }
 
     static func table(_ days: [LoopSimulation.Day]) -> String {
-        var rows = [["day", "watches", "to new movies", "(a) frozen", "(b) fold-in", "(c) loop", "(c)/(b)", "(c) new-movie slots", "serving", "gate after the day", "loop s"]]
+        var rows = [["day", "watches", "to new movies", "(a) frozen", "(b) fold-in", "(c) loop", "(c)/(b)", "(c) new-movie slots", "serving", "gate after the day", "recency chosen", "loop s"]]
         for day in days {
             rows.append([String(day.day), Decimals.grouped(day.watches), percent(day.newMovieWatchShare),
                          Decimals.format(day.frozen, places: 4), Decimals.format(day.foldIn, places: 4), Decimals.format(day.retrained, places: 4),
                          day.foldIn > 0 ? Decimals.format(day.retrained / day.foldIn, places: 2) + "×" : "-",
-                         percent(day.retrainedNewMovieSlotShare), day.servingVersion, String(day.gate.prefix(60)), Decimals.format(day.loopSeconds, places: 1)])
+                         percent(day.retrainedNewMovieSlotShare), day.servingVersion, String(day.gate.prefix(60)), day.recency, Decimals.format(day.loopSeconds, places: 1)])
         }
         return TextTable.render(rows)
     }
