@@ -36,11 +36,11 @@ public struct LoopSimulation: Sendable {
     public let recipe: TrainingRecipe
     /// `SyntheticWorld`'s output folder.
     public let world: String
-    /// Movies of day 0 (ids above are new).
-    public let baseMovies: Int
+    /// Movies of day 0, the prepared ratings' (any other is new).
+    public let baseMovies: Set<UInt32>
     public var gate = QualityGate()
 
-    public init(registry: ModelRegistry, recipe: TrainingRecipe, world: String, baseMovies: Int) {
+    public init(registry: ModelRegistry, recipe: TrainingRecipe, world: String, baseMovies: Set<UInt32>) {
         self.registry = registry
         self.recipe = recipe
         self.world = world
@@ -105,7 +105,7 @@ public struct LoopSimulation: Sendable {
             }
             let seconds = (ContinuousClock.now - started).seconds
             results.append(Day(day: day, watches: watches.count,
-                               newMovieWatchShare: Double(watches.filter { Int($0.movieId) > baseMovies }.count) / Double(max(watches.count, 1)),
+                               newMovieWatchShare: Double(watches.filter { !baseMovies.contains($0.movieId) }.count) / Double(max(watches.count, 1)),
                                frozen: frozenRate, foldIn: foldInRate, retrained: retrained.hitRate,
                                retrainedNewMovieSlotShare: retrained.newMovieSlotShare, servingVersion: servingVersion, gate: verdict,
                                recency: candidate.recency?.chosen.description ?? RecencyWeighting.none.description, loopSeconds: seconds))
@@ -119,7 +119,7 @@ public struct LoopSimulation: Sendable {
     /// each event joins its customer's history after it is checked. Also the share of all lists'
     /// slots that hold movies newer than day 0.
     static func prequential(_ recommender: Recommender, prior: [WatchHistoryReader.Watch], events: [WatchHistoryReader.Watch], foldIn: Bool,
-                            baseMovies: Int) -> (hitRate: Double, newMovieSlotShare: Double) {
+                            baseMovies: Set<UInt32>) -> (hitRate: Double, newMovieSlotShare: Double) {
         var history: [UInt32: [UInt32]] = [:]
         for watch in prior { history[watch.customerId, default: []].append(watch.movieId) }
         var hits = 0
@@ -131,7 +131,7 @@ public struct LoopSimulation: Sendable {
             let list = recommender.recommend(customerId: event.customerId, limit: 10, folded: folded).items
             if list.contains(where: { $0.movieId == event.movieId }) { hits += 1 }
             slots += list.count
-            newSlots += list.filter { Int($0.movieId) > baseMovies }.count
+            newSlots += list.filter { !baseMovies.contains($0.movieId) }.count
             if foldIn { history[event.customerId, default: []].append(event.movieId) }
         }
         return (Double(hits) / Double(max(events.count, 1)), Double(newSlots) / Double(max(slots, 1)))

@@ -50,7 +50,7 @@ struct ModelsSimulateCommand: ParsableCommand {
         let registryPath = registry ?? world + "/loop-registry"
         try? FileManager.default.removeItem(atPath: registryPath)
         let ratings = try data.load()
-        let baseMovies = Int(ratings.movieIds.last ?? 0)
+        let baseMovies = Set(ratings.movieIds)
         let dataDirectory = (data.ratingsPath as NSString).deletingLastPathComponent
         var recipe = TrainingRecipe(dataDirectory: dataDirectory.isEmpty ? "." : dataDirectory, watchFiles: [], catalogue: nil,
                                     parameters: training.parameters,
