@@ -44,15 +44,19 @@ public struct RecencySelection: Sendable {
         let held = Self.dense(validation, in: dataset)
         let test = TrainingRatings(customers: held.map(\.customer), movies: held.map(\.movie), stars: [Float](repeating: 5, count: held.count),
                                    customerCount: dataset.customerCount, movieCount: dataset.movieCount)
+        // Scored as a replica scores: the model file keeps a customer's watches at weight 1 in
+        // their history, whatever weight the ranker learned them with.
+        let pairs = fit.map { ($0.customer, $0.movie) }
+        let history = InteractionMatrix(ratings, weighting: ranker.weighting, watches: pairs)
+        let evaluator = RankingEvaluator(training: history, test: test, k: 10, relevantThreshold: 4)
         var trials: [Trial] = []
         var best = 0
         for (index, weighting) in candidates.enumerated() {
             let weights = weighting.weights(fit.map(\.watch))
-            let matrix = InteractionMatrix(ratings, weighting: ranker.weighting, watches: fit.map { ($0.customer, $0.movie) }, watchWeights: weights)
+            let matrix = InteractionMatrix(ratings, weighting: ranker.weighting, watches: pairs, watchWeights: weights)
             let trained = try TrainedRanker.train(matrix, parameters: ranker)
-            let evaluator = RankingEvaluator(training: matrix, test: test, k: 10, relevantThreshold: 4)
             let metrics = evaluator.evaluate(scoreCapacity: trained.scoreCapacity, threads: ranker.threads) { customer, scores in
-                trained.score(customer: customer, in: matrix, into: scores)
+                trained.score(customer: customer, in: history, into: scores)
             }
             trials.append(Trial(weighting: weighting, validation: metrics))
             if metrics.ndcg > trials[best].validation.ndcg { best = index }
