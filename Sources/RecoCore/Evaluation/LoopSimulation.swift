@@ -87,8 +87,10 @@ public struct LoopSimulation: Sendable {
             let candidate = try trainer.train(parent: current, parentCutoff: parentCutoff, createdBy: "reco evaluate --learning-loop")
             let inputs = try trainer.inputs(holdingOutWindow: true)
             let window = try WatchHistoryReader(path: candidate.heldOutWatches ?? "").read()
-            let baseline = gate.figures(serving, foldingIn: inputs.beforeWindow, window: window)
-            let figures = gate.figures(Recommender(model: try RecoModel(path: registry.modelPath(candidate.version))), foldingIn: [], window: window)
+            let candidateModel = try RecoModel(path: registry.modelPath(candidate.version))
+            let catalogueSize = QualityGate.commonCatalogueSize([serving.model, candidateModel])
+            let baseline = gate.figures(serving, foldingIn: inputs.beforeWindow, window: window, catalogueSize: catalogueSize)
+            let figures = gate.figures(Recommender(model: candidateModel), foldingIn: [], window: window, catalogueSize: catalogueSize)
             let decision = gate.decide(candidate: candidate.version, candidateFigures: figures, baseline: current, baselineFigures: baseline,
                                        window: window, decidedAt: ModelRegistry.timestamp(Date()))
             try registry.record(decision)

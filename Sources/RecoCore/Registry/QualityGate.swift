@@ -20,9 +20,11 @@ public struct QualityGate: Sendable {
 
     public init() {}
 
-    /// One model's figures on `window` (in time order), `before` folded in first.
+    /// One model's figures on `window` (in time order), `before` folded in first. Coverage is
+    /// the share of `catalogueSize` movies (default: the model's) that some list holds: give both
+    /// models the same size, or a candidate that knows more movies looks as if it covered less.
     public func figures(_ recommender: Recommender, foldingIn before: [WatchHistoryReader.Watch],
-                        window: [WatchHistoryReader.Watch]) -> GateDecision.Figures {
+                        window: [WatchHistoryReader.Watch], catalogueSize: Int? = nil) -> GateDecision.Figures {
         var history: [UInt32: [UInt32]] = [:]
         for watch in before { history[watch.customerId, default: []].append(watch.movieId) }
         var watched: [UInt32: Set<UInt32>] = [:]
@@ -56,7 +58,7 @@ public struct QualityGate: Sendable {
         let n = Double(max(evaluated, 1))
         let topTen = timesRecommended.values.sorted(by: >).prefix(10).reduce(0, +)
         let ranking = RankingMetrics(k: k, precision: sums.precision / n, recall: sums.recall / n, ndcg: sums.ndcg / n, map: sums.map / n,
-                                     hitRate: sums.hit / n, coverage: Double(timesRecommended.count) / Double(max(recommender.model.movieCount, 1)),
+                                     hitRate: sums.hit / n, coverage: Double(timesRecommended.count) / Double(max(catalogueSize ?? recommender.model.movieCount, 1)),
                                      concentration: Double(topTen) / Double(max(slots, 1)), customers: evaluated)
         // Prequential: watch by watch, in time order.
         var hits = 0
@@ -114,4 +116,11 @@ public struct QualityGate: Sendable {
 
     static func format(_ value: Double) -> String { Decimals.format(value, places: 4) }
     static func percent(_ value: Double) -> String { Decimals.format(value * 100, places: 1) + "%" }
+
+    /// The movies either model knows: the one catalogue both coverages are measured on.
+    public static func commonCatalogueSize(_ models: [RecoModel]) -> Int {
+        var movies = Set<UInt32>()
+        for model in models { movies.formUnion(model.movieIds) }
+        return movies.count
+    }
 }

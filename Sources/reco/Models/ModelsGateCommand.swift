@@ -50,18 +50,18 @@ struct ModelsGateCommand: ParsableCommand {
         gate.maximumTopShare = maxTopShare
         gate.minimumCoverageRatio = minCoverageRatio
         Console.line("gate: \(candidate.version) against \(current ?? "nothing") on \(Decimals.grouped(window.count)) held-out watches of \(Decimals.grouped(Set(window.map(\.customerId)).count)) customers")
-        var baselineFigures: GateDecision.Figures?
-        if let current {
-            let serving = Recommender(model: try RecoModel(path: registry.modelPath(current)))
-            baselineFigures = gate.figures(serving, foldingIn: inputs.beforeWindow, window: window)
-        }
-        var candidateFigures: GateDecision.Figures?
+        let servingModel = try current.map { try RecoModel(path: registry.modelPath($0)) }
+        var candidateModel: RecoModel?
         var loadFailure: String?
         do {
-            candidateFigures = gate.figures(Recommender(model: try RecoModel(path: registry.modelPath(candidate.version))), foldingIn: [], window: window)
+            candidateModel = try RecoModel(path: registry.modelPath(candidate.version))
         } catch {
             loadFailure = "\(error)"
         }
+        // Coverage of the movies either knows: a candidate with new movies is not penalised for them.
+        let catalogueSize = QualityGate.commonCatalogueSize([servingModel, candidateModel].compactMap { $0 })
+        let baselineFigures = servingModel.map { gate.figures(Recommender(model: $0), foldingIn: inputs.beforeWindow, window: window, catalogueSize: catalogueSize) }
+        let candidateFigures = candidateModel.map { gate.figures(Recommender(model: $0), foldingIn: [], window: window, catalogueSize: catalogueSize) }
         let decision = gate.decide(candidate: candidate.version, candidateFigures: candidateFigures, loadFailure: loadFailure,
                                    baseline: current, baselineFigures: baselineFigures, window: window,
                                    decidedAt: ModelRegistry.timestamp(Date()))

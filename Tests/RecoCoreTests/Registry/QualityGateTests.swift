@@ -125,6 +125,19 @@ import TestSupport
         #expect(decision.candidateFigures.ranking.ndcg < serving.ranking.ndcg - 0.005)
     }
 
+    /// Found by the demo: a candidate that learned 1,398 movies only watches knew covered 203
+    /// movies against the serving model's 143, yet "collapsed" to 10% against 24%, because each
+    /// was divided by its own movie count. Both are now measured on the movies either knows.
+    @Test func coverageIsMeasuredOnOneCatalogueForBoth() async throws {
+        let world = try await world(shuffledCandidate: false)
+        let serving = try RecoModel(path: world.registry.modelPath(try #require(try world.registry.currentVersion())))
+        let window = Array(world.watches.prefix(200))
+        let own = QualityGate().figures(Recommender(model: serving), foldingIn: [], window: window)
+        let wider = QualityGate().figures(Recommender(model: serving), foldingIn: [], window: window, catalogueSize: serving.movieCount * 4)
+        #expect(abs(wider.ranking.coverage * 4 - own.ranking.coverage) < 1e-12 && own.ranking.coverage > 0)
+        #expect(QualityGate.commonCatalogueSize([serving, serving]) == serving.movieCount)
+    }
+
     @Test func refusalRulesFireOnTheirOwn() {
         let gate = QualityGate()
         func figures(ndcg: Double, coverage: Double, top: Double) -> GateDecision.Figures {
