@@ -11,6 +11,9 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
     private let assignment: Assignment
     private let closed = Atomic<Bool>(false)
+    /// Where `seek` last moved each partition: its position until a message is consumed there
+    /// (librdkafka reports none until then).
+    private let sought = Mutex<[KafkaTopicPartition: Int64]>([:])
 
     public init(configuration: KafkaConfiguration, groupId: String, topics: [String], logger: Logger) throws(KafkaError) {
         var settings = configuration
@@ -101,7 +104,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Messages behind the end of each assigned partition (high watermark − position).
     public func lag() -> [KafkaTopicPartition: Int64] {
-        handle.lag(assignment.current)
+        handle.lag(assignment.current, positionsBeforeConsuming: sought.withLock { $0 })
     }
 
     /// Each partition's first and next offset, asked of the brokers now (not the values cached
@@ -120,6 +123,7 @@ public final class KafkaConsumer: Sendable {
     /// Moves the fetch position of assigned partitions.
     public func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration) async throws(KafkaError) {
         if let error = await handle.seek(offsets, timeout: timeout) { throw error }
+        sought.withLock { $0.merge(offsets) { $1 } }
     }
 
     /// Commits stored offsets, leaves the group and releases the client. Idempotent.

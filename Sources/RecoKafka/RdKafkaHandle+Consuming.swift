@@ -90,7 +90,9 @@ extension RdKafkaHandle {
     }
 
     /// Messages behind the end of each partition (high watermark − position), from cached values.
-    func lag(_ partitions: Set<KafkaTopicPartition>) -> [KafkaTopicPartition: Int64] {
+    /// Messages between each partition's position and its end. A partition that consumed
+    /// nothing yet has no position: then the offset a seek moved it to, if any, else its start.
+    func lag(_ partitions: Set<KafkaTopicPartition>, positionsBeforeConsuming sought: [KafkaTopicPartition: Int64] = [:]) -> [KafkaTopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
         let list = RdKafkaPartitionList(partitions)
         guard rd_kafka_position(pointer, list.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
@@ -99,7 +101,7 @@ extension RdKafkaHandle {
             var low: Int64 = 0
             var high: Int64 = 0
             guard rd_kafka_get_watermark_offsets(pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            result[partition] = max(0, high - (position >= 0 ? position : low))
+            result[partition] = max(0, high - (position >= 0 ? position : max(sought[partition] ?? low, low)))
         }
         return result
     }

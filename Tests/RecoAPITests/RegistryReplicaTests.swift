@@ -99,6 +99,49 @@ import TestSupport
         for replica in replicas { try await replica.stop() }
     }
 
+    /// Found by the demo's second day: a version that learned the whole log (its log positions
+    /// are the log's ends) is sought there and then reads nothing; librdkafka reports no
+    /// position for such a partition, the lag read as the whole log and the replica fell back to
+    /// "catching up" one poll after it was ready, so the DAG's readiness probe never saw it ready.
+    @Test func aReplicaOnAVersionThatLearnedTheWholeLogStaysReady() async throws {
+        let models = try TestModels()
+        let log = try ReplicaHarness.WatchLog("learned-all", partitions: 2, logger: logger)
+        defer { withExtendedLifetime(log) {} }
+        for (customer, movie) in [(100, 3), (200, 2), (900, 4), (901, 1)] as [(UInt32, UInt32)] { try await log.send(customer: customer, movie: movie, at: Date()) }
+        #expect(await log.producer.flush(timeout: .seconds(10)) == 0)
+        // The log's cluster and ends, as an export records them.
+        let probe = try KafkaConsumer(configuration: log.kafka, groupId: "probe-\(UUID().uuidString.prefix(6))", topics: [log.topic], logger: logger)
+        var ends: [KafkaTopicPartition: ClosedRange<Int64>] = [:]
+        for _ in 0..<100 where ends.count < 2 {
+            _ = try await probe.poll(maximum: 100, timeout: .milliseconds(100))
+            if probe.assignedPartitions.count == 2 { ends = await probe.logRanges(of: probe.assignedPartitions, timeout: .seconds(5)) }
+        }
+        let cluster = try #require(probe.clusterId)
+        await probe.close()
+        #expect(ends.values.map(\.upperBound).reduce(0, +) == 4)
+        let positions = LogPositions(clusterId: cluster, topic: log.topic,
+                                     nextOffsets: Dictionary(uniqueKeysWithValues: ends.map { ("\($0.key.partition)", $0.value.upperBound) }))
+        let registry = ModelRegistry(directory: models.directory + "/registry-\(UUID().uuidString.prefix(6))")
+        try registry.create()
+        let metadata = try models.writeRankerModel(to: registry.modelPath("all"), version: "all", cutoff: WatchEvent.timestamp(Date()), positions: positions)
+        try registry.register(RegistryEntry(metadata: metadata, createdBy: "test", addedAt: "2026-01-01T00:00:00Z"))
+        try registry.promote("all", reason: "test")
+
+        let replica = try await harness.startReplica(models, path: "", kafka: log.kafka, topic: log.topic, registry: registry)
+        try await harness.waitUntilCaughtUp(replica, folded: 0)
+        // Many polls later (100 ms each) it is still ready, with nothing behind.
+        for _ in 0..<15 {
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(replica.holder.follower?.status.caughtUp == true && replica.holder.follower?.status.lag == 0)
+        }
+        // And what comes next is read and folded in.
+        try await log.send(customer: 100, movie: 5, at: Date())
+        #expect(await log.producer.flush(timeout: .seconds(10)) == 0)
+        try await harness.waitUntilCaughtUp(replica, folded: 1)
+        #expect(replica.holder.serving?.overlay.watches(of: 100).movieIds == [5])
+        try await replica.stop()
+    }
+
     @Test func aVersionThatDoesNotLoadIsRefusedAndTheOldOneServesOn() async throws {
         let models = try TestModels()
         let log = try ReplicaHarness.WatchLog("refused", partitions: 1, logger: logger)

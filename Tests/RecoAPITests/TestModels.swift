@@ -59,7 +59,7 @@ final class TestModels: Sendable {
     /// The same model at `path`, named `version` (default: from its time and data) with the
     /// cutoff `cutoff` (default: its creation) and an EASE weight of `l2`.
     @discardableResult
-    func writeRankerModel(to path: String, version: String? = nil, cutoff: String? = nil, l2: Float = 1) throws -> ModelMetadata {
+    func writeRankerModel(to path: String, version: String? = nil, cutoff: String? = nil, l2: Float = 1, positions: LogPositions? = nil) throws -> ModelMetadata {
         var table = RatingsTable()
         let ratings: [(UInt32, UInt32, UInt8)] = [
             (100, 1, 10), (100, 2, 8), (200, 1, 8), (200, 3, 10), (300, 2, 10), (300, 3, 8), (300, 4, 4),
@@ -77,6 +77,7 @@ final class TestModels: Sendable {
         job.rankerValidation = nil
         return try job.write(try job.run(), to: path, version: version) { metadata in
             metadata.cutoff = cutoff
+            metadata.logPositions = positions
         }
     }
 }
