@@ -27,7 +27,7 @@ struct ModelsSimulateCommand: ParsableCommand {
     @Option(help: "The newest share of each day's watches held out for the gate.")
     var gateWindow = 0.2
 
-    @Option(help: "The registry the loop writes (emptied first; default <world>/loop-registry).")
+    @Option(help: "The registry the loop writes: a new or empty folder (default <world>/loop-registry, emptied first).")
     var registry: String?
 
     @Option(help: "Write the days as JSON here.")
@@ -48,6 +48,10 @@ struct ModelsSimulateCommand: ParsableCommand {
         let summary = try JSONDecoder().decode(SyntheticWorld.Summary.self, from: summaryBytes)
         let dayCount = min(days ?? summary.days, summary.days)
         let registryPath = registry ?? world + "/loop-registry"
+        if let registry, !((try? FileManager.default.contentsOfDirectory(atPath: registry)) ?? []).isEmpty {
+            // Never empty a folder it was handed: it may be the registry that serves.
+            throw ValidationError("--registry \(registry) is not empty: the simulation writes a registry of its own, give a new folder")
+        }
         try? FileManager.default.removeItem(atPath: registryPath)
         let ratings = try data.load()
         let baseMovies = Set(ratings.movieIds)
