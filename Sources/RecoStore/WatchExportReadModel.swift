@@ -41,7 +41,7 @@ public struct WatchExportReadModel: Sendable {
             nextOffsets[partition] = next
             clusterIds.insert((row["cluster_id"] ?? nil) ?? "")
         }
-        let clusterId = clusterIds.count == 1 ? clusterIds.first! : ""
+        let clusterId = clusterIds.count == 1 ? clusterIds.first ?? "" : ""
         let positions = nextOffsets.isEmpty ? nil : LogPositions(clusterId: clusterId, topic: topic, nextOffsets: nextOffsets)
 
         // Only the current incarnation of each partition's log, and only below its progress.

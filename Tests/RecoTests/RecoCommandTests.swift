@@ -64,7 +64,7 @@ import TestSupport
         try "v1\n".write(toFile: registry + "/current", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory.path + "/world/world", withIntermediateDirectories: true)
         try #"{"days": 1, "watches": [0], "newMovieShare": [0], "movies": 0}"#.write(toFile: directory.path + "/world/world/world.json", atomically: true, encoding: .utf8)
-        var command = try #require(try RecoCommand.parseAsRoot(["models", "simulate", "--world", directory.path + "/world", "--registry", registry,
+        let command = try #require(try RecoCommand.parseAsRoot(["models", "simulate", "--world", directory.path + "/world", "--registry", registry,
                                                                  "--log-level", "critical"]) as? ModelsSimulateCommand)
         #expect { try command.run() } throws: { error in
             RecoCommand.exitCode(for: error) == .validationFailure && RecoCommand.message(for: error).contains("is not empty")

@@ -54,7 +54,7 @@ public struct LoopSimulation: Sendable {
         base.watchFiles = []
         base.earlierWatchFiles = []
         base.gateWindow = 0
-        let day0 = try CandidateTrainer(registry: registry, recipe: base).train(parent: nil, parentCutoff: nil, createdBy: "reco evaluate --learning-loop")
+        let day0 = try CandidateTrainer(registry: registry, recipe: base).train(parent: nil, parentCutoff: nil, createdBy: "reco models simulate")
         try registry.promote(day0.version, reason: "day 0")
         progress("day 0: \(day0.version) trained on the ratings")
         let frozen = Recommender(model: try RecoModel(path: registry.modelPath(day0.version)))
@@ -84,21 +84,14 @@ public struct LoopSimulation: Sendable {
             let trainer = CandidateTrainer(registry: registry, recipe: candidateRecipe)
             let current = try registry.currentVersion()
             let parentCutoff = try current.map { try registry.entry($0).metadata.effectiveCutoff }
-            let candidate = try trainer.train(parent: current, parentCutoff: parentCutoff, createdBy: "reco evaluate --learning-loop")
-            let inputs = try trainer.inputs(holdingOutWindow: true)
-            let window = try WatchHistoryReader(path: candidate.heldOutWatches ?? "").read()
-            let candidateModel = try RecoModel(path: registry.modelPath(candidate.version))
-            let catalogueSize = QualityGate.commonCatalogueSize([serving.model, candidateModel])
-            let baseline = gate.figures(serving, foldingIn: inputs.beforeWindow, window: window, catalogueSize: catalogueSize)
-            let figures = gate.figures(Recommender(model: candidateModel), foldingIn: [], window: window, catalogueSize: catalogueSize)
-            let decision = gate.decide(candidate: candidate.version, candidateFigures: figures, baseline: current, baselineFigures: baseline,
-                                       window: window, decidedAt: ModelRegistry.timestamp(Date()))
+            let candidate = try trainer.train(parent: current, parentCutoff: parentCutoff, createdBy: "reco models simulate")
+            let decision = try gate.judge(candidate, against: current, in: registry)
             try registry.record(decision)
             var verdict = "refused: " + decision.reasons.joined(separator: "; ")
             if decision.passed {
                 var gated = candidate
                 gated.gate = decision
-                let refit = try trainer.train(refitOf: gated, parent: current, parentCutoff: parentCutoff, createdBy: "reco evaluate --learning-loop")
+                let refit = try trainer.train(refitOf: gated, parent: current, parentCutoff: parentCutoff, createdBy: "reco models simulate")
                 try registry.promote(refit.version, reason: "day \(day): passed the gate")
                 serving = Recommender(model: try RecoModel(path: registry.modelPath(refit.version)))
                 servingUnlearned = []

@@ -128,19 +128,8 @@ public struct TrainingJob: Sendable {
     /// movies it does not have are left out (fold-in serves them).
     private func denseWatches() -> (pairs: [(customer: UInt32, movie: UInt32)], weights: [Float]) {
         let weights = recency.weights(watches)
-        var pairs: [(customer: UInt32, movie: UInt32)] = []
-        var kept: [Float] = []
-        dataset.customerIds.withUnsafeBufferPointer { customers in
-            dataset.movieIds.withUnsafeBufferPointer { movies in
-                for (index, watch) in watches.enumerated() {
-                    guard let customer = SortedIds.index(of: watch.customerId, in: customers),
-                          let movie = SortedIds.index(of: watch.movieId, in: movies) else { continue }
-                    pairs.append((UInt32(customer), UInt32(movie)))
-                    kept.append(weights[index])
-                }
-            }
-        }
-        return (pairs, kept)
+        let dense = dataset.denseWatches(watches)
+        return (dense.map { ($0.customer, $0.movie) }, dense.map { weights[$0.offset] })
     }
 
     /// Writes the trained model, its ids and metadata to `path` (atomically) and returns the metadata.

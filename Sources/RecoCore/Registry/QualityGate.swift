@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whether a candidate may replace the serving model: both are measured on the same held-out
 /// window of the newest watches, which neither learned from. The serving model folds in the
 /// watches before the window that the candidate learned (so both know the same history), then:
@@ -122,5 +124,33 @@ public struct QualityGate: Sendable {
         var movies = Set<UInt32>()
         for model in models { movies.formUnion(model.movieIds) }
         return movies.count
+    }
+
+    /// Compares `candidate` with `current` of `registry` on the candidate's held-out window,
+    /// as `reco models gate` and the loop simulation do: current folds in what the candidate
+    /// learned of the export before the window, both coverages are measured on the movies
+    /// either knows, and a candidate whose file does not load is refused. `comparing` sees the
+    /// window before the (long) measuring starts.
+    public func judge(_ candidate: RegistryEntry, against current: String?, in registry: ModelRegistry, now: Date = Date(),
+                      comparing: ([WatchHistoryReader.Watch]) -> Void = { _ in }) throws -> GateDecision {
+        guard let recipe = candidate.recipe, let windowPath = candidate.heldOutWatches else {
+            throw RegistryError(.refused, "\(candidate.version) has no held-out watches: train it with 'reco train --registry … --gate-window F'")
+        }
+        let window = try WatchHistoryReader(path: windowPath).read()
+        let inputs = try CandidateTrainer(registry: registry, recipe: recipe).inputs(holdingOutWindow: true)
+        comparing(window)
+        let servingModel = try current.map { try RecoModel(path: registry.modelPath($0)) }
+        var candidateModel: RecoModel?
+        var loadFailure: String?
+        do {
+            candidateModel = try RecoModel(path: registry.modelPath(candidate.version))
+        } catch {
+            loadFailure = "\(error)"
+        }
+        let catalogueSize = Self.commonCatalogueSize([servingModel, candidateModel].compactMap { $0 })
+        let baselineFigures = servingModel.map { figures(Recommender(model: $0), foldingIn: inputs.beforeWindow, window: window, catalogueSize: catalogueSize) }
+        let candidateFigures = candidateModel.map { figures(Recommender(model: $0), foldingIn: [], window: window, catalogueSize: catalogueSize) }
+        return decide(candidate: candidate.version, candidateFigures: candidateFigures, loadFailure: loadFailure, baseline: current,
+                      baselineFigures: baselineFigures, window: window, decidedAt: ModelRegistry.timestamp(now))
     }
 }

@@ -40,8 +40,8 @@ public struct RecencySelection: Sendable {
         let fitWatches = earlier + exported.enumerated().filter { !heldOut.contains($0.offset) }.map(\.element)
         let validation = timed.suffix(count).map(\.element)
         let ratings = TrainingRatings(dataset)
-        let fit = Self.dense(fitWatches, in: dataset)
-        let held = Self.dense(validation, in: dataset)
+        let fit = dataset.denseWatches(fitWatches)
+        let held = dataset.denseWatches(validation)
         let test = TrainingRatings(customers: held.map(\.customer), movies: held.map(\.movie), stars: [Float](repeating: 5, count: held.count),
                                    customerCount: dataset.customerCount, movieCount: dataset.movieCount)
         // Scored as a replica scores: the model file keeps a customer's watches at weight 1 in
@@ -52,7 +52,8 @@ public struct RecencySelection: Sendable {
         var trials: [Trial] = []
         var best = 0
         for (index, weighting) in candidates.enumerated() {
-            let weights = weighting.weights(fit.map(\.watch))
+            let all = weighting.weights(fitWatches)
+            let weights = fit.map { all[$0.offset] }
             let matrix = InteractionMatrix(ratings, weighting: ranker.weighting, watches: pairs, watchWeights: weights)
             let trained = try TrainedRanker.train(matrix, parameters: ranker)
             let metrics = evaluator.evaluate(scoreCapacity: trained.scoreCapacity, threads: ranker.threads) { customer, scores in
@@ -62,17 +63,5 @@ public struct RecencySelection: Sendable {
             if metrics.ndcg > trials[best].validation.ndcg { best = index }
         }
         return Outcome(chosen: candidates[best], trials: trials, validationWatches: held.count)
-    }
-
-    static func dense(_ watches: [WatchHistoryReader.Watch], in dataset: RatingsDataset) -> [(customer: UInt32, movie: UInt32, watch: WatchHistoryReader.Watch)] {
-        dataset.customerIds.withUnsafeBufferPointer { customers in
-            dataset.movieIds.withUnsafeBufferPointer { movies in
-                watches.compactMap { watch in
-                    guard let customer = SortedIds.index(of: watch.customerId, in: customers),
-                          let movie = SortedIds.index(of: watch.movieId, in: movies) else { return nil }
-                    return (UInt32(customer), UInt32(movie), watch)
-                }
-            }
-        }
     }
 }

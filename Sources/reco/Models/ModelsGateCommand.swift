@@ -40,31 +40,16 @@ struct ModelsGateCommand: ParsableCommand {
         let registry = registry.registry
         let current = try registry.currentVersion()
         let candidate = try chooseCandidate(registry, current: current)
-        guard let recipe = candidate.recipe, let windowPath = candidate.heldOutWatches else {
+        guard let recipe = candidate.recipe, candidate.heldOutWatches != nil else {
             throw ValidationError("\(candidate.version) has no held-out watches: train it with 'reco train --registry … --gate-window F'")
         }
-        let window = try WatchHistoryReader(path: windowPath).read()
-        let inputs = try CandidateTrainer(registry: registry, recipe: recipe).inputs(holdingOutWindow: true)
         var gate = QualityGate()
         gate.tolerance = tolerance
         gate.maximumTopShare = maxTopShare
         gate.minimumCoverageRatio = minCoverageRatio
-        Console.line("gate: \(candidate.version) against \(current ?? "nothing") on \(Decimals.grouped(window.count)) held-out watches of \(Decimals.grouped(Set(window.map(\.customerId)).count)) customers")
-        let servingModel = try current.map { try RecoModel(path: registry.modelPath($0)) }
-        var candidateModel: RecoModel?
-        var loadFailure: String?
-        do {
-            candidateModel = try RecoModel(path: registry.modelPath(candidate.version))
-        } catch {
-            loadFailure = "\(error)"
+        let decision = try gate.judge(candidate, against: current, in: registry) { window in
+            Console.line("gate: \(candidate.version) against \(current ?? "nothing") on \(Decimals.grouped(window.count)) held-out watches of \(Decimals.grouped(Set(window.map(\.customerId)).count)) customers")
         }
-        // Coverage of the movies either knows: a candidate with new movies is not penalised for them.
-        let catalogueSize = QualityGate.commonCatalogueSize([servingModel, candidateModel].compactMap { $0 })
-        let baselineFigures = servingModel.map { gate.figures(Recommender(model: $0), foldingIn: inputs.beforeWindow, window: window, catalogueSize: catalogueSize) }
-        let candidateFigures = candidateModel.map { gate.figures(Recommender(model: $0), foldingIn: [], window: window, catalogueSize: catalogueSize) }
-        let decision = gate.decide(candidate: candidate.version, candidateFigures: candidateFigures, loadFailure: loadFailure,
-                                   baseline: current, baselineFigures: baselineFigures, window: window,
-                                   decidedAt: ModelRegistry.timestamp(Date()))
         try registry.record(decision)
         print(GateTable.text(decision))
         logger.info("gate decided", metadata: ["gate.candidate": "\(candidate.version)", "gate.passed": "\(decision.passed)",

@@ -90,14 +90,7 @@ import TestSupport
             let trainer = CandidateTrainer(registry: world.registry, recipe: recipe)
             let current = try world.registry.currentVersion()
             let entry = try trainer.train(parent: current, parentCutoff: nil, createdBy: "test", now: Date(timeIntervalSince1970: 1_796_000_000))
-            let window = try WatchHistoryReader(path: try #require(entry.heldOutWatches)).read()
-            let inputs = try trainer.inputs(holdingOutWindow: true)
-            let gate = QualityGate()
-            let serving = Recommender(model: try RecoModel(path: world.registry.modelPath(try #require(current))))
-            let baseline = gate.figures(serving, foldingIn: inputs.beforeWindow, window: window)
-            let figures = gate.figures(Recommender(model: try RecoModel(path: world.registry.modelPath(entry.version))), foldingIn: [], window: window)
-            let decision = gate.decide(candidate: entry.version, candidateFigures: figures, baseline: current, baselineFigures: baseline,
-                                       window: window, decidedAt: "now")
+            let decision = try QualityGate().judge(entry, against: current, in: world.registry)
             return (entry, decision)
         }
     }
