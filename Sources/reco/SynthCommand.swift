@@ -108,6 +108,11 @@ struct SynthCommand: ParsableCommand {
         print("world: \(outcome.days) days in \(folder): watches per day \(outcome.watches.map(Decimals.grouped).joined(separator: " ")), "
             + "share to movies newer than day 0 \(outcome.newMovieShare.map { Decimals.format($0 * 100, places: 1) + "%" }.joined(separator: " ")), \(Decimals.grouped(outcome.movies)) movies by the end "
             + "(drift \(tasteDrift), \(newMoviesPerDay) new movies a day)")
+        if let oracle = outcome.oracle {
+            let format: (Double) -> String = { Decimals.format($0, places: 4) }
+            print("ceiling hit@10 per day (the world's oracle): day-0 movies \(oracle.map { format($0.dayZeroMovies) }.joined(separator: " ")); "
+                + "movies before the day \(oracle.map { format($0.moviesBeforeTheDay) }.joined(separator: " "))")
+        }
     }
 }
 

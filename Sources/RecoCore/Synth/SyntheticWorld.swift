@@ -9,8 +9,10 @@ import Foundation
 /// `candidates` movies drawn by popularity (a new movie enters the popularity ranks at a random
 /// place among the top `newMovieRankShare` of ranks and loses half its weight a day) the one its
 /// taste favours, with odds exp(strength × p_u·q_i / 0.35); a movie the customer rated or watched
-/// is not watched again. Every day each customer's taste moves: p ← √(1−d²)·p + d·ε with ε
+/// is not watched again (`chooseWatch`). Every day each customer's taste moves: p ← √(1−d²)·p + d·ε with ε
 /// drawn like p (`drift` d), which keeps its spread. Parameters are stated, never tuned to a result.
+/// Beside the watches, `WorldOracle` measures per day the best hit@10 any model could reach
+/// knowing day 0's catalogue or the movies released before the day: the loop's ceiling.
 public struct SyntheticWorld: Sendable {
     public struct Config: Sendable, Equatable {
         public var days = 7
@@ -33,6 +35,21 @@ public struct SyntheticWorld: Sendable {
         /// Per day, the share of its watches that went to movies newer than day 0.
         public var newMovieShare: [Double]
         public var movies: Int
+        /// Per day, the ceiling hit@10 of `WorldOracle` (absent in worlds made from real data).
+        public var oracle: [OracleDay]?
+    }
+
+    /// Hit@10 of the day's watches by `WorldOracle`'s lists, knowing the tastes and catalogue named.
+    public struct OracleDay: Sendable, Codable, Equatable {
+        /// Day 0's tastes and movies: the best a model that never learns again could serve.
+        public var dayZeroTastesDayZeroMovies: Double
+        /// Today's tastes, day 0's movies: the best with the catalogue of day 0 (fold-in's reach).
+        public var dayZeroMovies: Double
+        /// Today's tastes, the movies released before the day: the best of a model retrained
+        /// after yesterday (the loop's reach).
+        public var moviesBeforeTheDay: Double
+        /// Today's tastes, every movie (today's releases too).
+        public var allMovies: Double
     }
 
     public let config: Config
@@ -67,6 +84,10 @@ public struct SyntheticWorld: Sendable {
         }
         var watchCounts: [Int] = []
         var newShares: [Double] = []
+        var oracleDays: [OracleDay] = []
+        let dayZeroTastes = customerFactors
+        var oracle = WorldOracle(factors: k, strength: Float(config.selectionStrength) / SyntheticDataGenerator.HiddenTastes.tasteSD,
+                                 candidates: config.candidates, seed: config.seed)
         let strength = Float(config.selectionStrength) / SyntheticDataGenerator.HiddenTastes.tasteSD
         for day in 1...max(config.days, 1) {
             // Tastes drift.
@@ -75,6 +96,7 @@ public struct SyntheticWorld: Sendable {
                 customerFactors[index] = keep * customerFactors[index] + Float(config.drift * factorSD * random.nextGaussian())
             }
             // New movies; yesterday's new ones cool down.
+            let releasedBeforeTheDay = popularity.count
             for movie in base.movies..<popularity.count { popularity[movie] *= 0.5 }
             for _ in 0..<config.newMoviesPerDay {
                 let movie = popularity.count
@@ -85,33 +107,25 @@ public struct SyntheticWorld: Sendable {
                 catalogue.append(Movie(id: UInt32(movie + 1), year: years[movie], title: "New release \(movie + 1) (day \(day))"))
             }
             let movieTable = AliasTable(weights: popularity)
+            let totalPopularity = popularity.reduce(0, +)
+            var oracleHits = [0, 0, 0, 0]
             // The day's watches.
             var watches: [(time: Int64, customer: Int, movie: Int)] = []
             let dayStart = config.start + Int64(day - 1) * 86_400_000_000
             for _ in 0..<config.watchesPerDay {
                 let customer = tastes.activity.sample(&random)
-                var best = -1
-                var total: Float = 0
-                var weights: [(movie: Int, weight: Float)] = []
-                for _ in 0..<config.candidates {
-                    let movie = movieTable.sample(&random)
-                    guard !seen[customer].contains(movie) else { continue }
-                    var taste: Float = 0
-                    for f in 0..<k { taste += customerFactors[customer * k + f] * movieFactors[movie * k + f] }
-                    let weight = exp(strength * taste)
-                    weights.append((movie, weight))
-                    total += weight
-                }
-                var pick = Float(random.nextUnit()) * total
-                for candidate in weights {
-                    pick -= candidate.weight
-                    if pick <= 0 {
-                        best = candidate.movie
-                        break
-                    }
-                }
-                if best < 0, let last = weights.last { best = last.movie }
-                guard best >= 0 else { continue }
+                let tastesNow = customerFactors[(customer * k)..<((customer + 1) * k)]
+                guard let best = Self.chooseWatch(tastes: tastesNow, movieFactors: movieFactors, table: movieTable, seen: seen[customer],
+                                                  candidates: config.candidates, strength: strength, random: &random) else { continue }
+                // The ceiling: where the oracle's lists, knowing each catalogue, put this watch.
+                let now = oracle.scores(tastes: tastesNow, movieFactors: movieFactors, popularity: popularity, totalPopularity: totalPopularity,
+                                        table: movieTable, seen: seen[customer])
+                let then = oracle.scores(tastes: dayZeroTastes[(customer * k)..<((customer + 1) * k)], movieFactors: movieFactors,
+                                         popularity: popularity, totalPopularity: totalPopularity, table: movieTable, seen: seen[customer])
+                if WorldOracle.inTop(10, movie: best, scores: then, bound: base.movies) { oracleHits[0] += 1 }
+                if WorldOracle.inTop(10, movie: best, scores: now, bound: base.movies) { oracleHits[1] += 1 }
+                if WorldOracle.inTop(10, movie: best, scores: now, bound: releasedBeforeTheDay) { oracleHits[2] += 1 }
+                if WorldOracle.inTop(10, movie: best, scores: now, bound: popularity.count) { oracleHits[3] += 1 }
                 seen[customer].insert(best)
                 watches.append((dayStart + Int64(random.next(below: 86_400_000)) * 1_000, customer, best))
             }
@@ -119,12 +133,40 @@ public struct SyntheticWorld: Sendable {
             try writeDay(directory, day: day, watches: watches, tastes: tastes, catalogue: catalogue)
             watchCounts.append(watches.count)
             newShares.append(Double(watches.filter { $0.movie >= base.movies }.count) / Double(max(watches.count, 1)))
+            let rates = oracleHits.map { Double($0) / Double(max(watches.count, 1)) }
+            oracleDays.append(OracleDay(dayZeroTastesDayZeroMovies: rates[0], dayZeroMovies: rates[1], moviesBeforeTheDay: rates[2], allMovies: rates[3]))
         }
-        let summary = Summary(days: max(config.days, 1), watches: watchCounts, newMovieShare: newShares, movies: popularity.count)
+        let summary = Summary(days: max(config.days, 1), watches: watchCounts, newMovieShare: newShares, movies: popularity.count, oracle: oracleDays)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n", to: directory + "/world.json")
         return summary
+    }
+
+    /// One watch of a customer as the world makes it: `candidates` movies drawn by popularity
+    /// (`table`), those already seen dropped, one picked with odds exp(strength · p_u·q_m); nil
+    /// when every candidate was seen.
+    static func chooseWatch(tastes: ArraySlice<Float>, movieFactors: [Float], table: AliasTable, seen: Set<Int>, candidates: Int,
+                            strength: Float, random: inout SplitMix64) -> Int? {
+        let k = tastes.count
+        let start = tastes.startIndex
+        var total: Float = 0
+        var weights: [(movie: Int, weight: Float)] = []
+        for _ in 0..<candidates {
+            let movie = table.sample(&random)
+            guard !seen.contains(movie) else { continue }
+            var taste: Float = 0
+            for f in 0..<k { taste += tastes[start + f] * movieFactors[movie * k + f] }
+            let weight = exp(strength * taste)
+            weights.append((movie, weight))
+            total += weight
+        }
+        var pick = Float(random.nextUnit()) * total
+        for candidate in weights {
+            pick -= candidate.weight
+            if pick <= 0 { return candidate.movie }
+        }
+        return weights.last?.movie
     }
 
     private func writeDay(_ directory: String, day: Int, watches: [(time: Int64, customer: Int, movie: Int)],

@@ -64,6 +64,11 @@ struct ModelsSimulateCommand: ParsableCommand {
         let simulation = LoopSimulation(registry: ModelRegistry(directory: registryPath), recipe: recipe, world: worldDirectory, baseMovies: baseMovies)
         let results = try simulation.run(days: dayCount) { Console.line($0) }
         print(Self.table(results))
+        if let oracle = summary.oracle, !oracle.isEmpty {
+            print("")
+            print("The world's ceiling (WorldOracle: lists ranked by the odds the world itself watches with, knowing the hidden tastes):")
+            print(Self.ceilingTable(results, oracle: oracle))
+        }
         if let output {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -78,6 +83,21 @@ struct ModelsSimulateCommand: ParsableCommand {
                          Decimals.format(day.frozen, places: 4), Decimals.format(day.foldIn, places: 4), Decimals.format(day.retrained, places: 4),
                          day.foldIn > 0 ? Decimals.format(day.retrained / day.foldIn, places: 2) + "×" : "-",
                          percent(day.retrainedNewMovieSlotShare), day.servingVersion, String(day.gate.prefix(60)), day.recency, Decimals.format(day.loopSeconds, places: 1)])
+        }
+        return TextTable.render(rows)
+    }
+
+    /// Per day, the oracle's hit@10 knowing each catalogue, and the ceiling of (c)/(b) that
+    /// learning the new movies allows: the oracle with the movies before the day over the oracle
+    /// with day 0's.
+    static func ceilingTable(_ days: [LoopSimulation.Day], oracle: [SyntheticWorld.OracleDay]) -> String {
+        var rows = [["day", "day-0 tastes & movies", "day-0 movies", "movies before the day", "all movies", "ceiling (before the day / day-0 movies)", "(c)/(b) measured"]]
+        for day in days where day.day - 1 < oracle.count {
+            let ceiling = oracle[day.day - 1]
+            rows.append([String(day.day), Decimals.format(ceiling.dayZeroTastesDayZeroMovies, places: 4), Decimals.format(ceiling.dayZeroMovies, places: 4),
+                         Decimals.format(ceiling.moviesBeforeTheDay, places: 4), Decimals.format(ceiling.allMovies, places: 4),
+                         ceiling.dayZeroMovies > 0 ? Decimals.format(ceiling.moviesBeforeTheDay / ceiling.dayZeroMovies, places: 2) + "×" : "-",
+                         day.foldIn > 0 ? Decimals.format(day.retrained / day.foldIn, places: 2) + "×" : "-"])
         }
         return TextTable.render(rows)
     }
