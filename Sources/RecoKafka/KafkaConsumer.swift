@@ -114,6 +114,12 @@ public final class KafkaConsumer: Sendable {
         await handle.queryLogRanges(partitions, timeout: timeout)
     }
 
+    /// The group's committed offset (the next to read) of each partition; absent where the group
+    /// has none or the coordinator did not answer within `timeout`.
+    public func committed(_ partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+        await handle.committedOffsets(partitions, timeout: timeout)
+    }
+
     /// For each partition, the first offset of a message at or after `milliseconds` since the
     /// epoch; absent where the broker has none or cannot say (then read from where you are).
     public func offsets(atOrAfter milliseconds: Int64, in partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {

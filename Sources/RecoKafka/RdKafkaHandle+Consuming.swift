@@ -123,6 +123,24 @@ extension RdKafkaHandle {
         }
     }
 
+    /// The group's committed offset of each partition (the next to read), asked of the group
+    /// coordinator (up to `timeout`); partitions with none (a new group) or no answer are absent.
+    func committedOffsets(_ partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let wait = Self.milliseconds(timeout)
+        return await blocking { client in
+            let list = RdKafkaPartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-1001)) }))
+            guard rd_kafka_committed(client, list.pointer, wait) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+            var result: [KafkaTopicPartition: Int64] = [:]
+            for index in 0..<Int(list.pointer.pointee.cnt) {
+                let entry = list.pointer.pointee.elems[index]
+                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR, entry.offset >= 0 else { continue }
+                result[KafkaTopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset
+            }
+            return result
+        }
+    }
+
     /// For each partition, the first offset whose message timestamp is at or after `milliseconds`
     /// (ListOffsets by time). Absent: the broker did not answer for it, or has no message that
     /// late (librdkafka says -1 for both "none" and, on its mock cluster, "not supported").

@@ -10,6 +10,9 @@ public protocol RecommendationSink: Sendable {
 
     /// Records dead letters (a replay records nothing twice). One attempt, like `write`.
     func recordDeadLetters(_ rows: [DeadLetterRow]) async throws(DatabaseError)
+
+    /// Records gaps in the topic (found again after a restart: recorded once). One attempt.
+    func recordGaps(_ rows: [StreamGapRow]) async throws(DatabaseError)
 }
 
 extension RecommendationSink {

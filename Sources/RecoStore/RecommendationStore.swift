@@ -252,6 +252,30 @@ public final class RecommendationStore: RecommendationSink {
         }
     }
 
+    /// Under the partition's current incarnation, like dead letters; the same gap found again
+    /// (a service stopped by it and started again) is recorded once.
+    static let insertGaps = """
+        INSERT INTO stream_gaps (service, topic, kafka_partition, incarnation, first_offset, last_offset, events, policy)
+        SELECT g.service, g.topic, g.kafka_partition, coalesce(p.incarnation, 0), g.first_offset, g.last_offset,
+               g.last_offset - g.first_offset + 1, g.policy
+        FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::bigint[], $6::text[])
+             AS g(service, topic, kafka_partition, first_offset, last_offset, policy)
+        LEFT JOIN recommendations_progress p ON p.topic = g.topic AND p.kafka_partition = g.kafka_partition
+        ON CONFLICT DO NOTHING
+        """
+
+    /// Records gaps in a topic (`stream_gaps`); one attempt.
+    public func recordGaps(_ rows: [StreamGapRow]) async throws(DatabaseError) {
+        guard !rows.isEmpty else { return }
+        let parameters = [
+            PostgresArray.text(rows.map(\.service)), PostgresArray.text(rows.map(\.topic)), PostgresArray.numbers(rows.map { Int64($0.partition) }),
+            PostgresArray.numbers(rows.map(\.firstOffset)), PostgresArray.numbers(rows.map(\.lastOffset)), PostgresArray.text(rows.map(\.policy)),
+        ]
+        try await worker.run { (connection) throws(DatabaseError) in
+            _ = try connection.execute(Self.insertGaps, parameters)
+        }
+    }
+
     /// Bulk-loads rows into any table with COPY (tools, benchmarks and tests).
     @discardableResult
     public func copy(into table: String, columns: [String], rows: [[String?]]) async throws(DatabaseError) -> Int {

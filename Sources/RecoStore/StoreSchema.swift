@@ -146,6 +146,23 @@ enum StoreSchema {
             """,
             "COMMENT ON VIEW watch_events IS 'The watch history: one row per watch event the consumer stored (its Kafka position and event index, event id, customer, movie, time, source)'",
         ]),
+        Migration(version: 5, name: "stream gaps: offsets a service found its topic no longer held", statements: [
+            """
+            CREATE TABLE stream_gaps (
+                service text NOT NULL,
+                topic text NOT NULL,
+                kafka_partition integer NOT NULL,
+                incarnation integer NOT NULL,
+                first_offset bigint NOT NULL,
+                last_offset bigint NOT NULL,
+                events bigint NOT NULL,
+                policy text NOT NULL,
+                detected_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (service, topic, kafka_partition, incarnation, first_offset)
+            )
+            """,
+            "COMMENT ON TABLE stream_gaps IS 'Offsets (first_offset to last_offset, both included) that a service found deleted from its topic (retention, offset reset) before it read them; policy: what it did next (fail, continue)'",
+        ]),
     ]
 
     static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }

@@ -25,12 +25,17 @@ public protocol BatchHandler: Sendable {
 
     /// Called once after the loop ended, before the consumer closes.
     func finish() async
+
+    /// Offsets the service will never read (`StreamGap`), already logged and counted: keep them
+    /// where the service keeps its results (the consumer: PostgreSQL's `stream_gaps`).
+    func recordGaps(_ gaps: [StreamGap], context: BatchContext) async throws
 }
 
 extension BatchHandler {
     public func assignmentChanged(to partitions: Set<KafkaTopicPartition>) {}
     public func statistics() -> [(key: String, value: String)] { [] }
     public func finish() async {}
+    public func recordGaps(_ gaps: [StreamGap], context: BatchContext) async throws {}
 }
 
 /// A prepared batch: what to write, the dead letters, and the offsets to store once both are durable.

@@ -34,6 +34,8 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         public var connectTimeout: Duration = .seconds(30)
         /// `group.instance.id` (static membership); nil or empty: dynamic membership.
         public var instanceId: String?
+        /// What to do after a gap in the topic was logged, counted and recorded.
+        public var onGap = GapPolicy.fail
 
         public init(name: String, topic: String, group: String, deadLetterTopic: String) {
             self.name = name
@@ -52,16 +54,20 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
             statsInterval = monitoring.statsInterval
             connectTimeout = kafka.connectTimeout
             instanceId = group.instanceId
+            onGap = group.onGap
         }
     }
 
     public struct Totals: Sendable, Equatable {
         public var consumed = 0
         public var deadLetters = 0
+        /// Offsets found missing from the topic (`StreamGap`).
+        public var lost: Int64 = 0
 
-        public init(consumed: Int = 0, deadLetters: Int = 0) {
+        public init(consumed: Int = 0, deadLetters: Int = 0, lost: Int64 = 0) {
             self.consumed = consumed
             self.deadLetters = deadLetters
+            self.lost = lost
         }
     }
 
@@ -129,6 +135,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         try await withThrowingTaskGroup(of: Void.self) { writes in
             var writing = false
             var assigned: Set<KafkaTopicPartition> = []
+            var gaps = GapTracker()
             var lastMessage = ContinuousClock.now
             var lastStatistics = ContinuousClock.now
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -136,8 +143,12 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                 let now = ContinuousClock.now
                 let current = consumer.assignedPartitions
                 if current != assigned {
+                    let added = current.subtracting(assigned)
                     assigned = current
                     handler.assignmentChanged(to: current)
+                    gaps.retain(current)
+                    // Where the group left each new partition: a first message beyond it may be a gap.
+                    gaps.assigned(committed: await consumer.committed(added, timeout: .seconds(10)))
                 }
                 // Idle time counts only once partitions are assigned (joining a group takes seconds).
                 if current.isEmpty { lastMessage = now }
@@ -149,6 +160,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                     }
                 } else {
                     lastMessage = now
+                    try await checkForGaps(batch, tracker: &gaps, context: context)
                     let result = try await handler.prepare(batch, context: context)
                     try await send(result.deadLetters)
                     if writing { try await writes.next() }
@@ -168,6 +180,30 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
             // The batch in hand is finished before the consumer closes (an error in it is thrown here).
             try await writes.waitForAll()
         }
+    }
+
+    /// Finds the offsets the log lost before this batch (see `GapTracker`): each gap is logged at
+    /// error level, counted (`reco_stream_lost_events_total`) and recorded by the handler; then,
+    /// with `GapPolicy.fail`, the service stops before it reads past it (nothing of the batch is
+    /// processed or stored, so a run with `continue` starts from the same place).
+    private func checkForGaps(_ batch: [KafkaConsumedMessage], tracker: inout GapTracker, context: BatchContext) async throws {
+        let suspects = tracker.suspects(in: batch)
+        tracker.consumed(batch)
+        guard !suspects.isEmpty else { return }
+        let ranges = await consumer.logRanges(of: Set(suspects.map(\.partition)), timeout: .seconds(10))
+        let gaps = GapTracker.gaps(in: suspects, logStarts: ranges.mapValues(\.lowerBound))
+        guard !gaps.isEmpty else { return }
+        for gap in gaps {
+            logger.error("events lost: the topic no longer holds offsets this service had not read", metadata: [
+                "kafka.topic": "\(gap.partition.topic)", "kafka.partition": "\(gap.partition.partition)",
+                "\(settings.name).lost_first_offset": "\(gap.firstLost)", "\(settings.name).lost_last_offset": "\(gap.lastLost)",
+                "\(settings.name).lost_events": "\(gap.events)", "\(settings.name).on_gap": "\(settings.onGap.rawValue)",
+            ])
+            metrics?.lost(gap)
+        }
+        counters.withLock { $0.lost += gaps.reduce(0) { $0 + $1.events } }
+        try await handler.recordGaps(gaps, context: context)
+        if settings.onGap == .fail { throw StreamGapError(service: settings.name, gaps: gaps) }
     }
 
     /// Writes a prepared batch, then stores its offsets once its dead letters are acknowledged.
@@ -229,7 +265,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         metrics?.lag(lag)
         var metadata: Logger.Metadata = [
             "\(settings.name).consumed": "\(totals.consumed)", "\(settings.name).dlq": "\(totals.deadLetters)",
-            "\(settings.name).lag": "\(lag.values.reduce(0, +))", "\(settings.name).messages_per_s": "\(Int(rate))",
+            "\(settings.name).lag": "\(lag.values.reduce(0, +))", "\(settings.name).lost": "\(totals.lost)", "\(settings.name).messages_per_s": "\(Int(rate))",
         ]
         for (key, value) in handler.statistics() { metadata["\(settings.name).\(key)"] = "\(value)" }
         logger.info("stats", metadata: metadata)

@@ -52,6 +52,6 @@ struct ArchiverCommand: AsyncParsableCommand {
             $0.pollTimeout = .milliseconds(250)
             $0.commitEachBatch = true
         }
-        print("consumed \(totals.consumed), objects \(handler.totals.objects), records archived \(handler.totals.archivedRecords), dead letters \(totals.deadLetters)")
+        print("consumed \(totals.consumed), objects \(handler.totals.objects), records archived \(handler.totals.archivedRecords), dead letters \(totals.deadLetters), lost in gaps \(totals.lost)")
     }
 }

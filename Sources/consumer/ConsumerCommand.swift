@@ -32,9 +32,10 @@ struct ConsumerCommand: AsyncParsableCommand {
         try await store.migrate()
         let metrics = ConsumerMetrics()
         let deadLetterTopic = service.kafka.topic + ".dlq"
-        let writer = RecommendationWriter(sink: store, source: try recommendations.makeSource(logger: logger), deadLetterTopic: deadLetterTopic, metrics: metrics)
+        let writer = RecommendationWriter(sink: store, source: try recommendations.makeSource(logger: logger), deadLetterTopic: deadLetterTopic, metrics: metrics,
+                                          onGap: service.consumerGroup.onGap)
         let totals = try await service.run("consumer", handler: writer, kafka: kafka, deadLetterTopic: deadLetterTopic, metrics: metrics.group,
                                            logger: logger) { $0.pipelined = true }
-        print("consumed \(totals.consumed), events \(writer.totals.events), rows written \(writer.totals.listsWritten), dead letters \(totals.deadLetters)")
+        print("consumed \(totals.consumed), events \(writer.totals.events), rows written \(writer.totals.listsWritten), dead letters \(totals.deadLetters), lost in gaps \(totals.lost)")
     }
 }

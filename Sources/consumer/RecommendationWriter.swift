@@ -39,14 +39,18 @@ final class RecommendationWriter: BatchHandler {
     let deadLetterTopic: String
     let limit: Int
     let metrics: ConsumerMetrics?
+    /// Recorded with each gap: what the service does after it.
+    let onGap: GapPolicy
     private let counters = Mutex(Totals())
 
-    init(sink: any RecommendationSink, source: any RecommendationSource, deadLetterTopic: String, limit: Int = 10, metrics: ConsumerMetrics? = nil) {
+    init(sink: any RecommendationSink, source: any RecommendationSource, deadLetterTopic: String, limit: Int = 10, metrics: ConsumerMetrics? = nil,
+         onGap: GapPolicy = .fail) {
         self.sink = sink
         self.source = source
         self.deadLetterTopic = deadLetterTopic
         self.limit = limit
         self.metrics = metrics
+        self.onGap = onGap
     }
 
     var totals: Totals { counters.withLock { $0 } }
@@ -119,6 +123,16 @@ final class RecommendationWriter: BatchHandler {
         }
         metrics?.batchWritten(events: pending.events, rows: written, recommend: pending.recommend, write: writeTime, latencies: latencies)
         return []
+    }
+
+    func recordGaps(_ gaps: [StreamGap], context: BatchContext) async throws {
+        let rows = gaps.map {
+            StreamGapRow(service: "consumer", topic: $0.partition.topic, partition: $0.partition.partition, firstOffset: $0.firstLost,
+                         lastOffset: $0.lastLost, policy: onGap.rawValue)
+        }
+        try await context.untilAvailable("database", shouldRetry: { ($0 as? DatabaseError)?.isTransient ?? false }) {
+            try await sink.recordGaps(rows)
+        }
     }
 
     func statistics() -> [(key: String, value: String)] {

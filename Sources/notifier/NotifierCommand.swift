@@ -39,6 +39,6 @@ struct NotifierCommand: AsyncParsableCommand {
         let handler = NotificationHandler(source: try recommendations.makeSource(logger: logger), webhook: client, concurrency: webhook.concurrency)
         let totals = try await service.run("notifier", handler: handler, kafka: kafka, deadLetterTopic: deadLetterTopic ?? service.kafka.topic + ".notify-dlq",
                                            metrics: ConsumerGroupMetrics(service: "notifier"), logger: logger)
-        print("consumed \(totals.consumed), notifications delivered \(handler.totals.delivered), attempts \(handler.totals.attempts), dead letters \(totals.deadLetters)")
+        print("consumed \(totals.consumed), notifications delivered \(handler.totals.delivered), attempts \(handler.totals.attempts), dead letters \(totals.deadLetters), lost in gaps \(totals.lost)")
     }
 }

@@ -37,6 +37,12 @@ import TestSupport
         }
 
         func finish() async { finished.store(true, ordering: .relaxed) }
+
+        let gaps = Mutex<[StreamGap]>([])
+
+        func recordGaps(_ found: [StreamGap], context: BatchContext) async throws {
+            gaps.withLock { $0 += found }
+        }
     }
 
     private let logger = quietLogger("loop-test")
@@ -54,12 +60,65 @@ import TestSupport
     }
 
     private func service(_ kafka: KafkaConfiguration, topic: String, handler: RecordingHandler, idle: Duration? = .seconds(2),
-                         pipelined: Bool = false) throws -> ConsumerGroupService<RecordingHandler> {
+                         pipelined: Bool = false, onGap: GapPolicy = .fail, metrics: ConsumerGroupMetrics? = nil) throws -> ConsumerGroupService<RecordingHandler> {
         var settings = ConsumerGroupService<RecordingHandler>.Settings(name: "test", topic: topic, group: "loop-group", deadLetterTopic: topic + ".dlq")
         settings.batchSize = 7
         settings.exitWhenIdle = idle
         settings.pipelined = pipelined
-        return try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, logger: logger)
+        settings.onGap = onGap
+        return try ConsumerGroupService(settings: settings, kafka: kafka, handler: handler, metrics: metrics, logger: logger)
+    }
+
+    /// A real gap: the group read 20 messages and stopped; meanwhile the mock broker's partition
+    /// log (about 5 MiB) overflowed and dropped the oldest ones, so the committed offset is no
+    /// longer in the log. Restarted, the service finds the gap, logs, counts and records it, and
+    /// stops (`fail`, the default) without processing anything past it; with `continue` it
+    /// records the same gap once more at most and reads on from the log's start.
+    @Test(.timeLimit(.minutes(2)))
+    func aGapInTheTopicIsCountedRecordedAndStopsTheServiceUntilToldToReadOn() async throws {
+        let (cluster, kafka, topic) = try await setUp(messages: (0..<20).map { "event \($0)" })
+        defer { withExtendedLifetime(cluster) {} }
+        let first = RecordingHandler()
+        try await service(kafka, topic: topic, handler: first).run()
+        #expect(first.written.withLock { $0 } == Array(0..<20))
+        // 40 messages of 256 KiB: twice what the mock keeps of a partition.
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
+        for _ in 0..<40 { try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: filler)) }
+        #expect(await producer.flush(timeout: .seconds(20)) == 0)
+        let probe = try KafkaConsumer(configuration: kafka, groupId: "probe", topics: [topic], logger: logger)
+        let range = try #require(await probe.logRanges(of: [KafkaTopicPartition(topic: topic, partition: 0)], timeout: .seconds(5)).values.first)
+        await probe.close()
+        try #require(range.lowerBound > 20, "the mock kept the whole log (\(range)): no gap to find")
+        let expected = StreamGap(partition: KafkaTopicPartition(topic: topic, partition: 0), firstLost: 20, lastLost: range.lowerBound - 1)
+
+        let metrics = ConsumerGroupMetrics(service: "test")
+        let stopped = RecordingHandler()
+        let failing = try service(kafka, topic: topic, handler: stopped, metrics: metrics)
+        await #expect {
+            try await failing.run()
+        } throws: { error in
+            guard let gap = error as? StreamGapError else { return false }
+            return gap.gaps == [expected] && gap.description.contains("--on-gap continue")
+        }
+        #expect(stopped.gaps.withLock { $0 } == [expected])
+        #expect(stopped.written.withLock { $0 }.isEmpty, "nothing past the gap is processed")
+        #expect(failing.totals.lost == expected.events)
+        var exposition: [UInt8] = []
+        metrics.registry.emit(into: &exposition)
+        let text = String(decoding: exposition, as: UTF8.self)
+        #expect(text.contains("reco_stream_lost_events_total{service=\"test\",topic=\"\(topic)\",partition=\"0\"} \(expected.events)"), "\(text)")
+
+        let reading = RecordingHandler()
+        let goingOn = try service(kafka, topic: topic, handler: reading, onGap: .continue)
+        try await goingOn.run()
+        #expect(reading.gaps.withLock { $0 } == [expected])
+        #expect(reading.written.withLock { $0 } == Array(range.lowerBound..<range.upperBound))
+        #expect(goingOn.totals.lost == expected.events)
+        // Read on past it, the gap is behind the group: a restart finds none.
+        let after = RecordingHandler()
+        try await service(kafka, topic: topic, handler: after).run()
+        #expect(after.gaps.withLock { $0 }.isEmpty && after.written.withLock { $0 }.isEmpty)
     }
 
     @Test func aGracefulShutdownDrainsCommitsAndLeavesNothingToReadAgain() async throws {

@@ -13,6 +13,7 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         /// Per partition: the cluster id and incarnation of its progress.
         public var incarnations: [String: (clusterId: String, incarnation: Int)] = [:]
         public var regressions: [OffsetRegression] = []
+        public var gaps: [StreamGapRow] = []
     }
 
     private let state = Mutex(Contents())
@@ -80,6 +81,15 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         state.withLock { state in
             for row in rows where !state.deadLetters.contains(where: { $0.topic == row.topic && $0.partition == row.partition && $0.offset == row.offset }) {
                 state.deadLetters.append(row)
+            }
+        }
+    }
+
+    public func recordGaps(_ rows: [StreamGapRow]) async throws(DatabaseError) {
+        try failIfAsked()
+        state.withLock { state in
+            for row in rows where !state.gaps.contains(where: { ($0.service, $0.topic, $0.partition, $0.firstOffset) == (row.service, row.topic, row.partition, row.firstOffset) }) {
+                state.gaps.append(row)
             }
         }
     }

@@ -16,6 +16,11 @@ public struct ConsumerGroupOptions<Defaults: StreamServiceDefaults>: ParsableArg
     public var exitWhenIdle: Duration?
 
     @Option(help: ArgumentHelp(
+        "At a gap in the topic (offsets the log no longer holds, deleted by retention or skipped by an offset reset before this group read them): the gap is logged at error level, counted in reco_stream_lost_events_total and recorded; then 'fail' stops the service (exit 1) before it reads past the gap, 'continue' reads on.",
+        valueName: "fail|continue"))
+    public var onGap = Defaults.onGap
+
+    @Option(help: ArgumentHelp(
         "Static group membership (group.instance.id): a restarted member with the same id takes its partitions back at once instead of after the session timeout. Unique per running process of a group; empty: dynamic membership.",
         valueName: "id"))
     public var instanceId: String?

@@ -6,4 +6,11 @@ public protocol StreamServiceDefaults {
     static var group: String { get }
     /// Messages per batch unless `--batch-size` says otherwise.
     static var batchSize: Int { get }
+    /// What the service does at a gap in its topic unless `--on-gap` says otherwise.
+    static var onGap: GapPolicy { get }
+}
+
+extension StreamServiceDefaults {
+    /// No event lost in silence: a gap stops the service unless a person says to read on.
+    public static var onGap: GapPolicy { .fail }
 }

@@ -162,6 +162,68 @@ import TestSupport
         #expect(distinct == rows)
     }
 
+    /// No event lost in silence: the consumer read 50 events and stopped; the broker's partition
+    /// log (about 5 MiB in the mock) overflowed meanwhile, so the group's committed offset is gone.
+    /// Started again, the consumer exits 1 naming the lost offsets and records the gap in
+    /// `stream_gaps`; with `--on-gap continue` it reads on (once more recorded at most). Then every
+    /// offset of the partition is accounted for: a stored list, a dead letter or inside the gap.
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(5)))
+    func aGapInTheTopicStopsTheConsumerIsRecordedAndEveryOffsetIsAccountedFor() async throws {
+        let database = try TestEnvironment.requireDatabase()
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        let topic = "gap-\(UUID().uuidString.prefix(8))"
+        try cluster.createTopic(topic, partitions: 1)
+        try cluster.createTopic(topic + ".dlq", partitions: 1)
+        let scenario = try await Scenario(events: 50, topic: topic, bootstrapServers: cluster.bootstrapServers, logger: logger)
+        let first = try consumer(scenario, database: database, extra: ["--exit-when-idle", "3"])
+        try await waitForExit(first, seconds: 60)
+        #expect(try await counts(scenario, database: database).events == 50)
+
+        // While it is stopped: 40 messages of 256 KiB (twice what the mock keeps), then 30 events.
+        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
+        for _ in 0..<40 { try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: filler)) }
+        #expect(await producer.flush(timeout: .seconds(20)) == 0)
+        try await scenario.produce(50..<80)
+        let probe = try KafkaConsumer(configuration: kafka, groupId: "probe", topics: [topic], logger: logger)
+        let log = try #require(await probe.logRanges(of: [KafkaTopicPartition(topic: topic, partition: 0)], timeout: .seconds(5)).values.first)
+        await probe.close()
+        try #require(log.lowerBound > 50, "the mock kept the whole log (\(log)): no gap to find")
+
+        let stopped = Process()
+        stopped.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/consumer")
+        stopped.arguments = ["--topic", topic, "--config", scenario.configPath, "--database-url", database, "--model", scenario.modelPath,
+                             "--movies", "none", "--exit-when-idle", "3", "--log-level", "warning"]
+        let errors = Pipe()
+        stopped.standardOutput = FileHandle.nullDevice
+        stopped.standardError = errors
+        try stopped.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        await stopped.exited()
+        #expect(stopped.terminationStatus == 1)
+        #expect(said.contains("events lost") && said.contains("offsets 50…\(log.lowerBound - 1)") && said.contains("--on-gap continue"), "\(said)")
+        #expect(try await counts(scenario, database: database).events == 50, "nothing past the gap is stored")
+
+        let goingOn = try consumer(scenario, database: database, extra: ["--exit-when-idle", "3", "--on-gap", "continue"])
+        try await waitForExit(goingOn, seconds: 60)
+        #expect(goingOn.terminationStatus == 0)
+        let store = RecommendationStore(url: DatabaseURL(database, environment: [:]), logger: logger)
+        let gaps = try await store.rows("SELECT service, first_offset, last_offset, events, policy FROM stream_gaps WHERE topic = $1", [topic],
+                                        columns: ["service", "first_offset", "last_offset", "events", "policy"])
+        #expect(gaps.count == 1)
+        #expect(gaps.first?["service"] == "consumer" && gaps.first?["first_offset"] == "50" && gaps.first?["last_offset"] == "\(log.lowerBound - 1)")
+        #expect(gaps.first?["events"] == "\(log.lowerBound - 50)" && gaps.first?["policy"] == "fail")
+        // Every offset of the partition: a list, a dead letter or lost in the recorded gap.
+        let stored = try await counts(scenario, database: database).events
+        let deadRow = try await store.rows("SELECT count(*) AS n FROM dead_letters WHERE topic = $1", [topic], columns: ["n"]).first
+        let dead = Int64((deadRow?["n"] ?? nil) ?? "") ?? -1
+        let lost = log.lowerBound - 50
+        #expect(stored == 80)
+        #expect(Int64(stored) + dead + lost == log.upperBound, "stored \(stored), dead letters \(dead), lost \(lost), log \(log)")
+        withExtendedLifetime(cluster) {}
+    }
+
     /// `reco broker` as a process on a fixed port, with the topic and its dead-letter topic.
     private func startBroker(port: Int, topic: String, writeConfig: String? = nil) async throws -> Process {
         let config = writeConfig ?? NSTemporaryDirectory() + "broker-\(UUID().uuidString).properties"

@@ -129,7 +129,7 @@ import TestSupport
             """)
         let store = try store(searchPath: schema)
         // Version 1's tables are there already (created before versions were recorded): it is only recorded.
-        #expect(try await store.migrate() == [1, 2, 3, 4])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5])
         let lists = try await store.rows(
             "SELECT kafka_offset, event_index, customer_id, movie_ids::text AS m, scores::text AS s, cold_start FROM recommendation_lists ORDER BY kafka_offset, event_index",
             columns: ["kafka_offset", "event_index", "customer_id", "m", "s", "cold_start"])
@@ -140,12 +140,29 @@ import TestSupport
         let view = try await store.rows(#"SELECT count(*) AS n FROM top_movies"#, columns: ["n"])
         #expect(view.first?["n"] == .some("4"))
         let versions = try await store.rows("SELECT version FROM schema_migrations ORDER BY version", columns: ["version"])
-        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3", "4"])
+        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3", "4", "5"])
         // Rows from before the watch history knew sources read back with none.
         let watches = try await store.rows("SELECT kafka_offset, event_index, customer_id, movie_id, source FROM watch_events ORDER BY kafka_offset, event_index",
                                            columns: ["kafka_offset", "event_index", "customer_id", "movie_id", "source"])
         #expect(watches.map { "\($0["kafka_offset"]!!)/\($0["event_index"]!!) \($0["customer_id"]!!)" } == ["5/0 42", "6/0 43", "6/1 44"])
         #expect(watches.allSatisfy { $0["source"] == .some(nil) })
+    }
+
+    /// A gap found again (a consumer stopped by it and started once more) is one row; its size
+    /// is computed from its range.
+    @Test(.enabled(if: enabled))
+    func aGapIsRecordedOnce() async throws {
+        let store = try store()
+        try await store.migrate()
+        let topic = "gaps-\(UUID().uuidString)"
+        let gap = StreamGapRow(service: "consumer", topic: topic, partition: 1, firstOffset: 20, lastOffset: 119, policy: "fail")
+        try await store.recordGaps([gap])
+        var again = gap
+        again.policy = "continue"
+        try await store.recordGaps([again, StreamGapRow(service: "consumer", topic: topic, partition: 1, firstOffset: 500, lastOffset: 500, policy: "continue")])
+        let rows = try await store.rows("SELECT first_offset, last_offset, events, policy FROM stream_gaps WHERE topic = $1 ORDER BY first_offset", [topic],
+                                        columns: ["first_offset", "last_offset", "events", "policy"])
+        #expect(rows.map { "\($0["first_offset"]!!)-\($0["last_offset"]!!) \($0["events"]!!) \($0["policy"]!!)" } == ["20-119 100 fail", "500-500 1 continue"])
     }
 
     /// Issue 16 item 1: every stored event is in the watch history (`watch_events`) with its Kafka
