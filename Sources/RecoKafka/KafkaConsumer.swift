@@ -29,7 +29,8 @@ public final class KafkaConsumer: Sendable {
         handle = try RdKafkaHandle(type: .consumer, configuration: settings, context: context, label: "kafka-consumer")
         self.logger = logger
         self.assignment = assignment
-        try handle.subscribe(topics)
+        // No topics: a client that only inspects logs (`reco audit`) and never joins the group.
+        if !topics.isEmpty { try handle.subscribe(topics) }
         logger.info("Kafka consumer subscribed", metadata: ["kafka.group": "\(groupId)", "kafka.topics": "\(topics)",
                                                           "kafka.bootstrap": "\(settings.bootstrapServers)"])
     }
@@ -112,6 +113,11 @@ public final class KafkaConsumer: Sendable {
     /// within `timeout` are absent.
     public func logRanges(of partitions: Set<KafkaTopicPartition>, timeout: Duration) async -> [KafkaTopicPartition: ClosedRange<Int64>] {
         await handle.queryLogRanges(partitions, timeout: timeout)
+    }
+
+    /// The partitions of `topic`, from the cluster's metadata.
+    public func partitions(of topic: String, timeout: Duration) async throws(KafkaError) -> [Int32] {
+        try await handle.partitions(of: topic, timeout: timeout)
     }
 
     /// The group's committed offset (the next to read) of each partition; absent where the group

@@ -20,6 +20,24 @@ extension RdKafkaHandle {
         return try result.get()
     }
 
+    /// The partitions of `topic` (sorted); an unknown topic is an error naming it.
+    func partitions(of topic: String, timeout: Duration) async throws(KafkaError) -> [Int32] {
+        let milliseconds = Self.milliseconds(timeout)
+        let result: Result<[Int32], KafkaError> = await blocking { client in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let result = rd_kafka_metadata(client, 1, nil, &metadata, milliseconds)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return .failure(KafkaError(result, context: "read cluster metadata")) }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            for index in 0..<Int(metadata.pointee.topic_cnt) where String(cString: metadata.pointee.topics[index].topic) == topic {
+                let entry = metadata.pointee.topics[index]
+                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return .failure(KafkaError(entry.err, context: "topic \(topic)")) }
+                return .success((0..<Int(entry.partition_cnt)).map { entry.partitions[$0].id }.sorted())
+            }
+            return .failure(KafkaError(RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, context: "topic \(topic) is not in the cluster"))
+        }
+        return try result.get()
+    }
+
     /// Sends CreateTopics and waits for the answer; a topic that exists already is not an error.
     func createTopics(_ topics: [(name: String, partitions: Int)], replicationFactor: Int, timeout: Duration) async throws(KafkaError) {
         let milliseconds = Self.milliseconds(timeout)

@@ -221,6 +221,21 @@ import TestSupport
         let lost = log.lowerBound - 50
         #expect(stored == 80)
         #expect(Int64(stored) + dead + lost == log.upperBound, "stored \(stored), dead letters \(dead), lost \(lost), log \(log)")
+
+        // `reco audit` says the same, and exits 0: nothing missing, nothing duplicated.
+        let audit = "\(Self.root)/.build/debug/reco audit --config \(scenario.configPath) --database-url '\(database)' --topic \(topic) --log-level error"
+        let clean = try await Shell.output(audit + " --json; echo exit=$?")
+        #expect(clean.hasSuffix("exit=0\n"), "\(clean)")
+        let body = clean.components(separatedBy: "exit=").first ?? ""
+        let report = try #require(try JSONParser.parse(Array(body.utf8)).array?.first)
+        #expect(report["auditedFrom"]?.number == 0 && report["logStart"]?.number == Double(log.lowerBound) && report["logEnd"]?.number == Double(log.upperBound))
+        #expect(report["stored"]?.number == 80 && report["deadLettered"]?.number == Double(dead) && report["inGaps"]?.number == Double(lost))
+        #expect(report["missing"]?.number == 0 && report["pending"]?.number == 0 && report["duplicates"]?.number == 0)
+        // Lists that vanish in silence (rows deleted behind the consumer's back, here below the log's
+        // start, where retention took the messages too) are missing: exit 1, with their range.
+        try await store.execute("DELETE FROM recommendation_lists WHERE topic = $1 AND kafka_offset BETWEEN 10 AND 12", [topic])
+        let broken = try await Shell.output(audit + "; echo exit=$?")
+        #expect(broken.contains("missing in partition 0: 10…12") && broken.contains("FAILED: 3 missing") && broken.hasSuffix("exit=1\n"), "\(broken)")
         withExtendedLifetime(cluster) {}
     }
 
