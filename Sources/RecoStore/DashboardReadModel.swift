@@ -84,6 +84,18 @@ public struct DashboardReadModel: Sendable {
         return try await table("dead_letters_by_reason", "Dead letters by reason", sql, [topic], columns: ["reason", "messages"], numeric: ["messages"])
     }
 
+    /// Offsets lost in gaps of the topic (`stream_gaps`), newest first.
+    public func streamGaps(limit: Int) async throws -> ReportTable {
+        let sql = """
+            SELECT to_char(detected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS detected_at, service,
+                   topic || '/' || kafka_partition || '/' || first_offset || '…' || last_offset AS lost_offsets, events, policy
+            FROM stream_gaps WHERE ($1::text IS NULL OR topic = $1)
+            ORDER BY detected_at DESC, first_offset DESC LIMIT $2::int
+            """
+        return try await table("stream_gaps", "Events lost in gaps", sql, [topic, String(limit)],
+                               columns: ["detected_at", "service", "lost_offsets", "events", "policy"], numeric: ["events"])
+    }
+
     /// The latest rows of the `recommendations` view (its export): one per recommended movie.
     public func recommendations(limit: Int) async throws -> ReportTable {
         let columns = ["topic", "kafka_partition", "kafka_offset", "event_index", "rank", "customer_id", "movie_id", "title", "year", "score",
@@ -99,19 +111,20 @@ public struct DashboardReadModel: Sendable {
                                numeric: ["kafka_partition", "kafka_offset", "event_index", "rank", "customer_id", "movie_id", "year", "score"])
     }
 
-    /// Totals for the tiles: events and rows in the window, customers, dead letters (all time), last write.
+    /// Totals for the tiles: events and rows in the window, customers, dead letters and events lost in gaps (all time), last write.
     public func totals(minutes: Int) async throws -> [String: String] {
         // One scan of the window for the three window figures.
         let sql = """
             SELECT w.events, w.recommendations, w.customers,
                    (SELECT count(*) FROM dead_letters WHERE ($2::text IS NULL OR topic = $2)) AS dead_letters,
+                   (SELECT coalesce(sum(events), 0) FROM stream_gaps WHERE ($2::text IS NULL OR topic = $2)) AS lost_events,
                    (SELECT to_char(max(inserted_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') FROM recommendation_lists
                       WHERE ($2::text IS NULL OR topic = $2)) AS last_write
             FROM (SELECT count(*) AS events, coalesce(sum(cardinality(movie_ids)), 0) AS recommendations, count(DISTINCT customer_id) AS customers
                   FROM recommendation_lists
                   WHERE inserted_at >= now() - make_interval(mins => $1::int) AND ($2::text IS NULL OR topic = $2)) w
             """
-        let rows = try await store.rows(sql, [String(minutes), topic], columns: ["events", "recommendations", "customers", "dead_letters", "last_write"])
+        let rows = try await store.rows(sql, [String(minutes), topic], columns: ["events", "recommendations", "customers", "dead_letters", "lost_events", "last_write"])
         return (rows.first ?? [:]).reduce(into: [:]) { result, entry in result[entry.key] = entry.value ?? "" }
     }
 

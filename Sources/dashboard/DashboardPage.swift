@@ -13,6 +13,7 @@ struct DashboardPage {
     var latest: ReportTable
     var deadLettersByReason: ReportTable
     var deadLetters: ReportTable
+    var streamGaps: ReportTable
 
     func html() -> String {
         let points = perMinute.rows.map { row in
@@ -43,6 +44,7 @@ struct DashboardPage {
             \(tile("recommendations", "Recommendations (\(minutes) min)"))
             \(tile("customers", "Customers (\(minutes) min)"))
             \(tile("dead_letters", "Dead letters (all time)", alert: (Int(totals["dead_letters"] ?? "0") ?? 0) > 0))
+            \(tile("lost_events", "Lost in gaps (all time)", alert: (Int(totals["lost_events"] ?? "0") ?? 0) > 0))
             \(tile("last_write", "Last write"))
             </div>
             <section id="per-minute">
@@ -53,6 +55,7 @@ struct DashboardPage {
             <section id="most-recommended"><h2>Most recommended movies (last \(minutes) min)</h2>\(table(mostRecommended))</section>
             <section id="latest"><h2>Latest recommendations</h2>\(table(latest))</section>
             <section id="dead-letters"><h2>Dead letters</h2>\(table(deadLettersByReason))<p></p>\(table(deadLetters))</section>
+            <section id="stream-gaps"><h2>Gaps in the stream</h2><p class="meta">Offsets the topic no longer held when a service got to them (retention, an offset reset): lost, and recorded here instead of in silence; <code>reco audit</code> accounts for every offset.</p>\(table(streamGaps))</section>
             <p class="exports">Whole table: <a href="/dashboard/exports/recommendations.csv">recommendations.csv</a><a href="/dashboard/exports/recommendations.json">recommendations.json</a> (latest 10,000 rows; ?limit= up to 100,000)</p>
             </body>
             </html>

@@ -46,7 +46,8 @@ struct DashboardRoutes: Sendable {
                 perMinute: try await readModel.perMinute(minutes: options.minutes),
                 mostRecommended: try await readModel.mostRecommended(minutes: options.minutes, limit: options.topN),
                 latest: try await readModel.latest(limit: options.latestEvents),
-                deadLettersByReason: try await readModel.deadLettersByReason(), deadLetters: try await readModel.deadLetters(limit: 10))
+                deadLettersByReason: try await readModel.deadLettersByReason(), deadLetters: try await readModel.deadLetters(limit: 10),
+                streamGaps: try await readModel.streamGaps(limit: 10))
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(string: page.html())))
         } catch {
@@ -76,8 +77,9 @@ struct DashboardRoutes: Sendable {
         case "dead_letters": table = try await readModel.deadLetters(limit: limit)
         case "dead_letters_by_reason": table = try await readModel.deadLettersByReason()
         case "recommendations": table = try await readModel.recommendations(limit: limit)
+        case "stream_gaps": table = try await readModel.streamGaps(limit: limit)
         default:
-            throw HTTPError(.notFound, message: "no table '\(parts[0])'; tables: per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason, recommendations")
+            throw HTTPError(.notFound, message: "no table '\(parts[0])'; tables: per_minute, most_recommended, latest, dead_letters, dead_letters_by_reason, stream_gaps, recommendations")
         }
         let csv = parts[1] == "csv"
         return Response(status: .ok, headers: [

@@ -41,6 +41,7 @@ import TestSupport
             DeadLetterRow(topic: topic, partition: 0, offset: Int64(100 + $0), deadLetterTopic: topic + ".dlq",
                           reason: $0 == 0 ? "not_json" : "missing_field", error: "bad message \($0)")
         })
+        try await store.recordGaps([StreamGapRow(service: "consumer", topic: topic, partition: 1, firstOffset: 15, lastOffset: 41, policy: "fail")])
         return (store, topic)
     }
 
@@ -61,6 +62,8 @@ import TestSupport
             #expect(html.contains("<div class=\"tile\" id=\"tile-events\"><div class=\"value\">30</div>"))
             #expect(html.contains("<div class=\"tile\" id=\"tile-recommendations\"><div class=\"value\">300</div>"))
             #expect(html.contains("<div class=\"tile alert\" id=\"tile-dead_letters\"><div class=\"value\">3</div>"))
+            #expect(html.contains("<div class=\"tile alert\" id=\"tile-lost_events\"><div class=\"value\">27</div>"))
+            #expect(html.contains("\(topic)/1/15…41") && html.contains("Gaps in the stream"))
             // Two charts of 60 minute bars; this minute holds every event.
             #expect(html.components(separatedBy: "<svg").count - 1 == 2)
             #expect(html.components(separatedBy: "<rect").count - 1 == 120)
@@ -70,7 +73,7 @@ import TestSupport
             #expect(!html.contains("<script"))
             #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("@import"))
             #expect(html.contains("not_json") && html.contains("missing_field"))
-            for table in ["per_minute", "most_recommended", "latest", "dead_letters", "dead_letters_by_reason", "recommendations"] {
+            for table in ["per_minute", "most_recommended", "latest", "dead_letters", "dead_letters_by_reason", "stream_gaps", "recommendations"] {
                 #expect(html.contains("href=\"/dashboard/exports/\(table).csv\""), "no CSV export link for \(table)")
                 #expect(html.contains("href=\"/dashboard/exports/\(table).json\""), "no JSON export link for \(table)")
             }
