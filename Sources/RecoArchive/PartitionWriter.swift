@@ -53,6 +53,14 @@ public struct PartitionWriter: Sendable {
         return closed
     }
 
+    /// Closes the open object early, with the records it has (a drain, a scheduled rotation); nil
+    /// when it holds none. Its key is its first offset's as always, so a replay that closes it
+    /// later with more records overwrites it.
+    public mutating func closeOpen() -> ArchiveObject? {
+        guard let lastOffset else { return nil }
+        return close(through: lastOffset)
+    }
+
     /// A record that was dead-lettered: part of the open object's range, without a line.
     public mutating func skip(offset: Int64) {
         restartIfRewound(offset)

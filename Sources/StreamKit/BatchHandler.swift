@@ -26,6 +26,12 @@ public protocol BatchHandler: Sendable {
     /// Called once after the loop ended, before the consumer closes.
     func finish() async
 
+    /// Work held back between batches (an archive's open objects) may be written now: called when
+    /// a poll brought nothing (`draining` false) and once when the loop ends cleanly, idle or
+    /// stopped (`draining` true: write everything held). Returns the offsets (the next to read)
+    /// that became durable, which the loop stores and commits.
+    func writeHeld(draining: Bool, context: BatchContext) async throws -> [KafkaTopicPartition: Int64]
+
     /// Offsets the service will never read (`StreamGap`), already logged and counted: keep them
     /// where the service keeps its results (the consumer: PostgreSQL's `stream_gaps`).
     func recordGaps(_ gaps: [StreamGap], context: BatchContext) async throws
@@ -36,6 +42,7 @@ extension BatchHandler {
     public func statistics() -> [(key: String, value: String)] { [] }
     public func finish() async {}
     public func recordGaps(_ gaps: [StreamGap], context: BatchContext) async throws {}
+    public func writeHeld(draining: Bool, context: BatchContext) async throws -> [KafkaTopicPartition: Int64] { [:] }
 }
 
 /// A prepared batch: what to write, the dead letters, and the offsets to store once both are durable.

@@ -153,6 +153,12 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                 // Idle time counts only once partitions are assigned (joining a group takes seconds).
                 if current.isEmpty { lastMessage = now }
                 if batch.isEmpty {
+                    // The batch in flight first: what is held is written after it, in order.
+                    if writing {
+                        try await writes.next()
+                        writing = false
+                    }
+                    try await storeHeld(draining: false, context: context)
                     try await checkClusterStillReachable()
                     if let idle = settings.exitWhenIdle, now - lastMessage >= idle {
                         logger.info("idle, exiting", metadata: ["\(settings.name).idle_s": "\(idle.seconds)"])
@@ -177,8 +183,10 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
                     lastStatistics = now
                 }
             }
-            // The batch in hand is finished before the consumer closes (an error in it is thrown here).
+            // The batch in hand is finished before the consumer closes (an error in it is thrown here),
+            // then what the handler holds is written (a stop or an idle exit leaves nothing behind).
             try await writes.waitForAll()
+            try await storeHeld(draining: true, context: context)
         }
     }
 
@@ -204,6 +212,20 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         counters.withLock { $0.lost += gaps.reduce(0) { $0 + $1.events } }
         try await handler.recordGaps(gaps, context: context)
         if settings.onGap == .fail { throw StreamGapError(service: settings.name, gaps: gaps) }
+    }
+
+    /// Lets the handler write what it holds and stores the offsets that became durable.
+    private func storeHeld(draining: Bool, context: BatchContext) async throws {
+        let offsets = try await handler.writeHeld(draining: draining, context: context)
+        guard !offsets.isEmpty else { return }
+        try consumer.store(offsets: offsets)
+        if settings.commitEachBatch {
+            do {
+                try await consumer.commit()
+            } catch {
+                logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
+            }
+        }
     }
 
     /// Writes a prepared batch, then stores its offsets once its dead letters are acknowledged.

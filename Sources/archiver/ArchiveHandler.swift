@@ -8,7 +8,10 @@ import Synchronization
 /// The archiver's batch handler: raw events become S3-sink objects. A partition's offset is
 /// stored only below its open object, after every closed object before it is durable and every
 /// dead letter acknowledged: a crash replays from the first record of the open object, which
-/// closes into the same object under the same key.
+/// closes into the same object under the same key. An open object is also written early, with
+/// the records it has, when the service drains (idle exit, SIGTERM) and when it has been open
+/// longer than `scheduleInterval` by the wall clock (Kafka Connect's rotate.schedule.interval.ms):
+/// its key is the same first offset, so a replay that closes it later with more records overwrites it.
 final class ArchiveHandler: BatchHandler {
     struct Totals: Sendable {
         var archivedRecords = 0
@@ -19,6 +22,8 @@ final class ArchiveHandler: BatchHandler {
     private struct State {
         var writers: [KafkaTopicPartition: PartitionWriter] = [:]
         var stored: [KafkaTopicPartition: Int64] = [:]
+        /// When each open object got its first record (wall clock), for the scheduled rotation.
+        var openedAt: [KafkaTopicPartition: ContinuousClock.Instant] = [:]
     }
 
     let archive: ArchiveSettings
@@ -26,15 +31,17 @@ final class ArchiveHandler: BatchHandler {
     /// Retries while the target is down (the records stay in Kafka meanwhile): until it is back
     /// or the service stops, every failure (a denied write may be a clock or a policy being fixed).
     let targetRetry: RetryPolicy
+    /// An object open this long (wall clock) is written with what it has; nil: only at a drain.
+    let scheduleInterval: Duration?
     static let defaultTargetRetry = RetryPolicy.untilStopped(baseDelay: .milliseconds(500), maxDelay: .seconds(30))
     private let state = Mutex(State())
     private let counters = Mutex(Totals())
 
-    init(archive: ArchiveSettings, target: any ArchiveTarget,
-         targetRetry: RetryPolicy = defaultTargetRetry) {
+    init(archive: ArchiveSettings, target: any ArchiveTarget, targetRetry: RetryPolicy = defaultTargetRetry, scheduleInterval: Duration? = nil) {
         self.archive = archive
         self.target = target
         self.targetRetry = targetRetry
+        self.scheduleInterval = scheduleInterval
     }
 
     var totals: Totals { counters.withLock { $0 } }
@@ -45,6 +52,7 @@ final class ArchiveHandler: BatchHandler {
             for partition in state.writers.keys where !partitions.contains(partition) {
                 state.writers[partition] = nil
                 state.stored[partition] = nil
+                state.openedAt[partition] = nil
             }
         }
     }
@@ -65,6 +73,11 @@ final class ArchiveHandler: BatchHandler {
                     bad.append(DeadLetter(message: message, reason: "not_json", error: "not JSON: \(error)"))
                 }
                 state.writers[partition] = writer
+                if writer.pendingRecords == 0 {
+                    state.openedAt[partition] = nil
+                } else if state.openedAt[partition] == nil {
+                    state.openedAt[partition] = .now
+                }
             }
             var offsets: [KafkaTopicPartition: Int64] = [:]
             for (partition, writer) in state.writers {
@@ -88,6 +101,32 @@ final class ArchiveHandler: BatchHandler {
             $0.archivedRecords += objects.reduce(0) { $0 + $1.records }
         }
         return []
+    }
+
+    func writeHeld(draining: Bool, context: BatchContext) async throws -> [KafkaTopicPartition: Int64] {
+        let now = ContinuousClock.now
+        let early: [ArchiveObject] = state.withLock { state in
+            var closed: [ArchiveObject] = []
+            for (partition, var writer) in state.writers where writer.pendingRecords > 0 {
+                let due = draining || scheduleInterval.map { interval in state.openedAt[partition].map { now - $0 >= interval } ?? false } ?? false
+                guard due, let object = writer.closeOpen() else { continue }
+                state.writers[partition] = writer
+                state.openedAt[partition] = nil
+                closed.append(object)
+            }
+            return closed
+        }
+        guard !early.isEmpty else { return [:] }
+        _ = try await write(early, context: context)
+        return state.withLock { state in
+            var offsets: [KafkaTopicPartition: Int64] = [:]
+            for object in early {
+                let partition = KafkaTopicPartition(topic: object.topic, partition: object.partition)
+                if let next = state.writers[partition]?.committableOffset, next > (state.stored[partition] ?? -1) { offsets[partition] = next }
+            }
+            state.stored.merge(offsets) { $1 }
+            return offsets
+        }
     }
 
     func statistics() -> [(key: String, value: String)] {

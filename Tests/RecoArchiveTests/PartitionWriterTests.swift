@@ -26,6 +26,23 @@ struct PartitionWriterTests {
         #expect(writer.pendingRecords == 2)
     }
 
+    @Test func anOpenObjectClosedEarlyKeepsItsKeyAndAReplayOverwritesIt() {
+        let settings = ArchiveSettings(flushSize: 3, rotateIntervalMilliseconds: nil)
+        var writer = PartitionWriter(topic: "t", partition: 1, settings: settings)
+        #expect(writer.closeOpen() == nil)
+        for offset in 10..<12 { #expect(writer.append(offset: Int64(offset), timestamp: nil, json: line(offset)).isEmpty) }
+        let early = writer.closeOpen()
+        #expect(early?.key == "topics/t/partition=1/t+1+0000000010.json" && early?.records == 2 && early?.nextOffset == 12)
+        #expect(writer.committableOffset == 12 && writer.pendingRecords == 0)
+        // The next object starts after it.
+        #expect(writer.append(offset: 12, timestamp: nil, json: line(12)).isEmpty)
+        #expect(writer.committableOffset == 12)
+        // A crash before its offsets were committed: the replay closes a full object under the same key.
+        var replay = PartitionWriter(topic: "t", partition: 1, settings: settings)
+        let again = (10..<13).flatMap { replay.append(offset: Int64($0), timestamp: nil, json: line($0)) }
+        #expect(again.map(\.key) == [early?.key] && again.first?.records == 3)
+    }
+
     @Test func closesBeforeARecordOutsideTheInterval() {
         var writer = PartitionWriter(topic: "t", partition: 0, settings: ArchiveSettings(flushSize: 100, rotateIntervalMilliseconds: 1000))
         var objects: [ArchiveObject] = []
