@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "CommandOptions", "RecoKafka", "StreamKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "consumer",

@@ -13,10 +13,13 @@ public final class ProducerService: Service, Sendable {
         public var failed: Int
         public var undelivered: Int
         public var seconds: Double
+        /// Time spent paused for a consumer group that was too far behind (`ConsumerLagGuard`).
+        public var pausedSeconds: Double = 0
 
         public var summary: String {
             let rate = seconds > 0 ? Double(delivered) / seconds : 0
-            return "produced \(produced), delivered \(delivered), failed \(failed), undelivered \(undelivered) in \(Decimals.format(seconds, places: 2)) s (\(Decimals.format(rate, places: 0)) events/s)"
+            let paused = pausedSeconds > 0 ? ", paused \(Decimals.format(pausedSeconds, places: 1)) s for the consumers" : ""
+            return "produced \(produced), delivered \(delivered), failed \(failed), undelivered \(undelivered) in \(Decimals.format(seconds, places: 2)) s (\(Decimals.format(rate, places: 0)) events/s)\(paused)"
         }
 
         /// Every event reached Kafka.
@@ -34,10 +37,16 @@ public final class ProducerService: Service, Sendable {
     public let connectTimeout: Duration
     public let metrics: ProducerMetrics?
     public let logger: Logger
+    /// Pauses sending while a consumer group is too far behind; nil: never.
+    public let lagGuard: ConsumerLagGuard?
+    /// Events sent between two looks at the consumers' lag.
+    public static let lagCheckEvery = 1_000
     private let result = Mutex<Outcome?>(nil)
+    private let paused = Mutex<Duration>(.zero)
 
     public init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
-         flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, logger: Logger) {
+         flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, lagGuard: ConsumerLagGuard? = nil,
+         logger: Logger) {
         self.topic = topic
         self.kafka = kafka
         self.source = source
@@ -48,6 +57,7 @@ public final class ProducerService: Service, Sendable {
         self.connectTimeout = connectTimeout
         self.metrics = metrics
         self.logger = logger
+        self.lagGuard = lagGuard
     }
 
     /// What the run delivered, once it ended.
@@ -87,28 +97,38 @@ public final class ProducerService: Service, Sendable {
             try await produce(with: producer, counting: &produced)
         } catch {
             // Whatever was sent still gets its chance to be delivered and counted.
+            let pausedSeconds = paused.withLock { $0 }.seconds
             result.withLock { $0 = Outcome(produced: produced, delivered: producer.statistics.delivered, failed: producer.statistics.failed,
-                                           undelivered: producer.outstanding, seconds: (ContinuousClock.now - started).seconds) }
+                                           undelivered: producer.outstanding, seconds: (ContinuousClock.now - started).seconds, pausedSeconds: pausedSeconds) }
             _ = await producer.flush(timeout: flushTimeout)
             await source.shutdown()
+            await lagGuard?.close()
             throw error
         }
         let undelivered = await producer.flush(timeout: flushTimeout)
         await source.shutdown()
+        await lagGuard?.close()
         let statistics = producer.statistics
         if undelivered > 0 {
             logger.error("messages not delivered before the flush timeout", metadata: ["producer.undelivered": "\(undelivered)"])
         }
+        let pausedSeconds = paused.withLock { $0 }.seconds
         result.withLock { $0 = Outcome(produced: produced, delivered: statistics.delivered, failed: statistics.failed, undelivered: undelivered,
-                                       seconds: (ContinuousClock.now - started).seconds) }
+                                       seconds: (ContinuousClock.now - started).seconds, pausedSeconds: pausedSeconds) }
     }
 
     /// Sends until the source ends, the limit is reached or a shutdown starts, counting what was sent.
     private func produce(with producer: KafkaProducer, counting produced: inout Int) async throws {
         var lastStats = ContinuousClock.now
         var lastDelivered = 0
+        var lastLagCheck = 0
         loop: while !Task.isShuttingDownGracefully {
             if let limit, produced >= limit { break }
+            if let lagGuard, produced - lastLagCheck >= Self.lagCheckEvery {
+                lastLagCheck = produced
+                let waited = try await lagGuard.waitWhileBehind(logger: logger) { Task.isShuttingDownGracefully }
+                paused.withLock { $0 += waited }
+            }
             let batch: [WatchEvent]?
             do {
                 // A source may wait (the feed's interval, the simulator's rate): a shutdown cuts the wait short.
