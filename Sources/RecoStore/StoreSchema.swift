@@ -148,7 +148,7 @@ enum StoreSchema {
         ]),
         Migration(version: 5, name: "stream gaps: offsets a service found its topic no longer held", statements: [
             """
-            CREATE TABLE stream_gaps (
+            CREATE TABLE IF NOT EXISTS stream_gaps (
                 service text NOT NULL,
                 topic text NOT NULL,
                 kafka_partition integer NOT NULL,
