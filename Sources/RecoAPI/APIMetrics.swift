@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import StreamKit
 import RecoCore
 import Synchronization
 
@@ -87,6 +88,14 @@ final class APIMetrics: Sendable {
         scoreCacheEvictions.set(to: Double(scoreCache?.evictions ?? 0))
         overlayCustomers.set(to: Double(overlay.count))
         overlayEvictions.set(to: Double(overlay.evictions))
+    }
+
+    /// `reco_stream_lost_events_total{service="reco-api",topic,partition}`, as the stream services count it.
+    func lost(_ gap: StreamGap) {
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "stream", metricName: "lost_events", unitName: "total",
+                                                              helpText: "Offsets the topic no longer held when this service got to them (retention, offset reset)."),
+                             labels: [("service", "reco-api"), ("topic", gap.partition.topic), ("partition", String(gap.partition.partition))])
+            .increment(by: gap.events)
     }
 
     func reloadFailed() {

@@ -33,6 +33,8 @@ struct HealthController {
             let status = self.models.follower?.status ?? WatchLogFollower.Status()
             details["lag"] = status.lag.map(String.init) ?? "unknown"
             details["folded"] = String(status.folded)
+            details["lost_events"] = String(status.lost)
+            if let gap = status.lastGap { details["last_gap"] = gap }
             guard status.caughtUp else {
                 return try JSONResponse.make(details.merging(["status": "catching_up"]) { $1 }, status: .serviceUnavailable)
             }

@@ -3,6 +3,7 @@ import Logging
 import RecoCore
 import RecoKafka
 import ServiceLifecycle
+import StreamKit
 import Synchronization
 
 /// Reads the watch-event topic from one serving model's cutoff and folds every event after it
@@ -35,6 +36,10 @@ final class WatchLogFollower: Sendable {
         var lag: Int64?
         var folded = 0
         var skipped = 0
+        /// Offsets after the model's start that the log no longer held when this replica got
+        /// there (`StreamGap`): their watches are missing from the overlay.
+        var lost: Int64 = 0
+        var lastGap: String?
     }
 
     /// The first offset at or after a time (ms) in each partition, where the brokers can say.
@@ -107,6 +112,8 @@ final class WatchLogFollower: Sendable {
         var assigned: Set<KafkaTopicPartition> = []
         // The log's end per partition when it was assigned; nil once every one was reached.
         var startingEnds: [KafkaTopicPartition: ClosedRange<Int64>]? = [:]
+        // Where each partition's next message should be: from where it was sought on.
+        var gaps = GapTracker()
         while !shouldStop {
             let messages = try await consumer.poll(maximum: 2_000, timeout: .milliseconds(100))
             let partitions = consumer.assignedPartitions
@@ -114,8 +121,10 @@ final class WatchLogFollower: Sendable {
             if partitions != assigned {
                 let added = partitions.subtracting(assigned)
                 assigned = partitions
+                gaps.retain(partitions)
                 if startingEnds != nil {
                     sought = await seekToStart(consumer, added)
+                    gaps.assigned(committed: startOffsets.filter { sought.contains($0.key) })
                     startingEnds = await consumer.logRanges(of: partitions, timeout: .seconds(5))
                 }
             } else if let ends = startingEnds, ends.count < assigned.count {
@@ -126,7 +135,10 @@ final class WatchLogFollower: Sendable {
             // A partition assigned during this poll may have delivered messages from its start
             // before the seek: they are read again from the cutoff, so they are left out here.
             let kept = sought.isEmpty ? messages : messages.filter { !sought.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
-            if !kept.isEmpty { apply(kept) }
+            if !kept.isEmpty {
+                await checkForGaps(kept, tracker: &gaps, consumer: consumer)
+                apply(kept)
+            }
             let lag: Int64?
             if let ends = startingEnds {
                 // Still reading the log as it was at the start.
@@ -160,6 +172,26 @@ final class WatchLogFollower: Sendable {
                     "follow.lag": "\(lag.map(String.init) ?? "unknown")", "follow.folded": "\(status.folded)",
                     "follow.skipped": "\(status.skipped)", "follow.customers": "\(serving.overlay.count)",
                     "follow.evictions": "\(serving.overlay.evictions)"])
+            }
+        }
+    }
+
+    /// A replica serves on after a gap (its lists miss those watches, nothing more): the gap is
+    /// logged at error level, counted in `reco_stream_lost_events_total{service="reco-api",…}`
+    /// and reported in `/health/ready` (`lost_events`, `last_gap`).
+    private func checkForGaps(_ messages: [KafkaConsumedMessage], tracker: inout GapTracker, consumer: KafkaConsumer) async {
+        let suspects = tracker.suspects(in: messages)
+        tracker.consumed(messages)
+        guard !suspects.isEmpty else { return }
+        let ranges = await consumer.logRanges(of: Set(suspects.map(\.partition)), timeout: .seconds(5))
+        for gap in GapTracker.gaps(in: suspects, logStarts: ranges.mapValues(\.lowerBound)) {
+            logger.error("events lost: the watch log no longer holds offsets after the model's start; their watches are not folded in", metadata: [
+                "model.version": "\(serving.version)", "kafka.topic": "\(gap.partition.topic)", "kafka.partition": "\(gap.partition.partition)",
+                "follow.lost_first_offset": "\(gap.firstLost)", "follow.lost_last_offset": "\(gap.lastLost)", "follow.lost_events": "\(gap.events)"])
+            metrics.lost(gap)
+            current.withLock {
+                $0.lost += gap.events
+                $0.lastGap = gap.description
             }
         }
     }

@@ -177,4 +177,43 @@ import TestSupport
         #expect(replica.holder.serving!.overlay.count == 2_000)
         try await replica.stop()
     }
+
+    /// No event lost in silence on a replica either: the model's start in the log (offset 5, as
+    /// a broker answering by time would say) was deleted by retention before the replica read it
+    /// (the mock keeps about 5 MiB a partition). The replica serves on, and says how many
+    /// watches it could not fold in: the log, `/metrics` and `/health/ready`.
+    @Test func aGapAfterTheModelsStartIsCountedAndReported() async throws {
+        let models = try TestModels()
+        let path = try models.writeRankerModel()
+        let log = try ReplicaHarness.WatchLog("gap", partitions: 1, logger: logger)
+        defer { withExtendedLifetime(log) {} }
+        let (topic, kafka, producer) = (log.topic, log.kafka, log.producer)
+        let later = Date().addingTimeInterval(5)
+        for customer in UInt32(1_000)..<UInt32(1_010) { try await log.send(customer: customer, movie: 1 + customer % 5, at: later) }
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
+        for _ in 0..<40 { try await producer.send(KafkaOutgoingMessage(topic: topic, key: nil, value: filler)) }
+        for customer in UInt32(2_000)..<UInt32(2_005) { try await log.send(customer: customer, movie: 1 + customer % 5, at: later) }
+        #expect(await producer.flush(timeout: .seconds(20)) == 0)
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        let probe = try KafkaConsumer(configuration: kafka, groupId: "probe-\(UUID().uuidString.prefix(8))", topics: [], logger: logger)
+        let range = try #require(await probe.logRanges(of: [partition], timeout: .seconds(10)).values.first)
+        await probe.close()
+        try #require(range.lowerBound > 5, "the mock kept the whole log (\(range)): no gap to find")
+        let broker: WatchLogFollower.OffsetsByTime = { _, _, requested in requested.contains(partition) ? [partition: 5] : [:] }
+        let replica = try await startReplica(models, path: path, kafka: kafka, topic: topic, logger: logger, offsetsByTime: broker)
+        try await waitUntilCaughtUp(replica, folded: 5)
+        let lost = range.lowerBound - 5
+        #expect(replica.follower.status.lost == lost, "\(replica.follower.status)")
+        #expect(replica.follower.status.lastGap == "\(topic)[0] offsets 5…\(range.lowerBound - 1) (\(Decimals.grouped(Int(lost))) events)")
+        let text = String(decoding: replica.metrics.text(), as: UTF8.self)
+        #expect(text.contains("reco_stream_lost_events_total{service=\"reco-api\",topic=\"\(topic)\",partition=\"0\"} \(lost)"), "\(text)")
+        let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok && body.contains("\"lost_events\":\"\(lost)\""), "\(body)")
+            }
+        }
+        try await replica.stop()
+    }
 }
