@@ -110,9 +110,11 @@ try:
           "--batch-size", "1000", "--stats-interval", "5", "--log-level", "info", log="consumer.log")
     time.sleep(5)  # group join
 
-    def produce(rate, count, log):
+    # Each phase its own simulator seed: a seed's events (their ids too) are the same on every run,
+    # and the audit counts one event id stored twice as a duplicate.
+    def produce(rate, count, log, seed):
         process = subprocess.Popen([f"{args.bin}/producer", "--source", "simulate", "--data", args.data, "--rate", str(rate),
-                                    "--count", str(count), "--config", config, "--log-level", "warning"],
+                                    "--count", str(count), "--seed", str(seed), "--config", config, "--log-level", "warning"],
                                    stdout=open(os.path.join(args.work, log), "w"), stderr=subprocess.STDOUT, env=dict(os.environ, **EXTRA))
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -133,7 +135,7 @@ try:
 
     total = args.rate * args.seconds
     cpu_before = cpu_seconds()
-    producer_cpu = produce(args.rate, total, "producer-throughput.log")
+    producer_cpu = produce(args.rate, total, "producer-throughput.log", 1)
     done = wait_for(total, 120)
     cpu_after = cpu_seconds()
     cpu_after["producer"] = producer_cpu
@@ -142,15 +144,24 @@ try:
     rows = int(psql("SELECT count(*) FROM recommendations") or 0)  # the view: one row per recommended movie
 
     boundary = psql("SELECT now()")
-    produce(1_000, 30_000, "producer-latency.log")
+    produce(1_000, 30_000, "producer-latency.log", 2)
     wait_for(total + 30_000, 60)
     latency = psql(f"""
         SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY ms) FROM (
             SELECT extract(epoch FROM inserted_at - watched_at) * 1000 AS ms
             FROM recommendation_lists WHERE watched_at >= '{boundary}'::timestamptz) AS per_event""")
     p50, p99 = [float(value) for value in latency.strip("{}").split(",")]
-    print(json.dumps({"events": done, "missing": max(0, total - done), "rows": rows, "span_seconds": span, "events_per_second": done / span if span > 0 else 0,
-                      "latency_p50_ms": p50, "latency_p99_ms": p99, "cpu_microseconds_per_event": cpu_per_event}))
+    # Every offset of the topic accounted for, while the broker (in memory) still holds the log.
+    audited = subprocess.run([f"{args.bin}/reco", "audit", "--config", config, "--database-url", database, "--json", "--log-level", "error"],
+                             capture_output=True, text=True)
+    partitions = json.loads(audited.stdout) if audited.stdout.strip().startswith("[") else []
+    audit = {key: sum(partition[key] for partition in partitions) for key in ["stored", "deadLettered", "inGaps", "missing", "pending", "duplicates"]}
+    audit["offsets"] = sum(partition["logEnd"] - partition["auditedFrom"] for partition in partitions)
+    audit["exit"] = audited.returncode
+    consumer_exit = processes[2].poll() if len(processes) > 2 else None
+    print(json.dumps({"events": done, "missing": max(0, total - done), "rows": rows, "span_seconds": span,
+                      "events_per_second": done / span if span > 0 else 0, "latency_p50_ms": p50, "latency_p99_ms": p99,
+                      "cpu_microseconds_per_event": cpu_per_event, "audit": audit, "consumer_exit": consumer_exit}))
 finally:
     # Reverse order, each one gone before the next, so the consumer commits while the broker is up.
     for process in reversed(processes):
