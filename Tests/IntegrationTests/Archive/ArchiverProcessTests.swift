@@ -56,11 +56,14 @@ import TestSupport
         }
     }
 
-    private func archiver(_ scenario: Scenario, target: [String], environment: [String: String] = [:], extra: [String] = []) throws -> Process {
+    /// `idle`: seconds without records before it drains and exits (a run about to be killed gets
+    /// long enough never to drain first: draining writes the open objects early).
+    private func archiver(_ scenario: Scenario, target: [String], environment: [String: String] = [:], idle: Int = 8,
+                          extra: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.root + "/.build/debug/archiver")
         process.arguments = ["--topic", scenario.topic, "--config", scenario.configPath, "--flush-size", "250",
-                             "--rotate-interval-ms", "0", "--exit-when-idle", "8", "--log-level", "info"] + target + extra
+                             "--rotate-interval-ms", "0", "--exit-when-idle", String(idle), "--log-level", "info"] + target + extra
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         // Each run's log is kept next to the scenario's files for a failing test.
@@ -84,7 +87,7 @@ import TestSupport
     private func runKilled(_ scenario: Scenario, target: [String], environment: [String: String] = [:], kills: Int,
                            objects: @escaping @Sendable () async throws -> Int) async throws {
         let part = scenario.events / (kills + 1)
-        var process = try archiver(scenario, target: target, environment: environment)
+        var process = try archiver(scenario, target: target, environment: environment, idle: kills > 0 ? 120 : 8)
         var atKills: [Int] = []
         for round in 0..<kills {
             let before = try await objects()
@@ -95,7 +98,7 @@ import TestSupport
             kill(process.processIdentifier, SIGKILL)
             await process.exited()
             atKills.append(try await objects())
-            process = try archiver(scenario, target: target, environment: environment)
+            process = try archiver(scenario, target: target, environment: environment, idle: round + 1 < kills ? 120 : 8)
         }
         try await scenario.produce(kills * part..<scenario.events, logger: logger)
         try await waitForExit(process, seconds: 120)
@@ -149,7 +152,7 @@ import TestSupport
             }
             return lines
         }
-        let process = try archiver(scenario, target: ["--directory", root], extra: ["--rotate-schedule-interval-ms", "1000", "--exit-when-idle", "120"])
+        let process = try archiver(scenario, target: ["--directory", root], idle: 120, extra: ["--rotate-schedule-interval-ms", "1000"])
         // About 233 events a partition: no object fills up, so only the schedule can write them.
         try await scenario.produce(0..<700, logger: logger)
         for _ in 0..<300 where try await archived() < 700 { try await Task.sleep(for: .milliseconds(100)) }
