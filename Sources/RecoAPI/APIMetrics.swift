@@ -92,10 +92,7 @@ final class APIMetrics: Sendable {
 
     /// `reco_stream_lost_events_total{service="reco-api",topic,partition}`, as the stream services count it.
     func lost(_ gap: StreamGap) {
-        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "stream", metricName: "lost_events", unitName: "total",
-                                                              helpText: "Offsets the topic no longer held when this service got to them (retention, offset reset)."),
-                             labels: [("service", "reco-api"), ("topic", gap.partition.topic), ("partition", String(gap.partition.partition))])
-            .increment(by: gap.events)
+        gap.count(in: registry, service: "reco-api")
     }
 
     func reloadFailed() {

@@ -131,13 +131,7 @@ extension RdKafkaHandle {
         return await blocking { client in
             let list = RdKafkaPartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-1001)) }))
             guard rd_kafka_committed(client, list.pointer, wait) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
-            var result: [KafkaTopicPartition: Int64] = [:]
-            for index in 0..<Int(list.pointer.pointee.cnt) {
-                let entry = list.pointer.pointee.elems[index]
-                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR, entry.offset >= 0 else { continue }
-                result[KafkaTopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset
-            }
-            return result
+            return list.answeredOffsets
         }
     }
 
@@ -149,13 +143,7 @@ extension RdKafkaHandle {
         return await blocking { client in
             let list = RdKafkaPartitionList(offsets: Dictionary(uniqueKeysWithValues: partitions.map { ($0, milliseconds) }))
             guard rd_kafka_offsets_for_times(client, list.pointer, wait) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
-            var result: [KafkaTopicPartition: Int64] = [:]
-            for index in 0..<Int(list.pointer.pointee.cnt) {
-                let entry = list.pointer.pointee.elems[index]
-                guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR, entry.offset >= 0 else { continue }
-                result[KafkaTopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset
-            }
-            return result
+            return list.answeredOffsets
         }
     }
 

@@ -39,6 +39,18 @@ final class RdKafkaPartitionList {
         Self.entries(of: pointer)
     }
 
+    /// The entries librdkafka answered without an error and with a real (non-negative) offset,
+    /// as a request like `rd_kafka_committed` or `rd_kafka_offsets_for_times` fills them in.
+    var answeredOffsets: [KafkaTopicPartition: Int64] {
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for index in 0..<Int(pointer.pointee.cnt) {
+            let entry = pointer.pointee.elems[index]
+            guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR, entry.offset >= 0 else { continue }
+            result[KafkaTopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset
+        }
+        return result
+    }
+
     /// Reads a list that librdkafka owns (a rebalance callback's argument).
     static func entries(of list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> [(partition: KafkaTopicPartition, offset: Int64)] {
         guard let list else { return [] }

@@ -25,10 +25,7 @@ public final class ConsumerGroupMetrics: Sendable {
 
     /// `reco_stream_lost_events_total{service,topic,partition}`: offsets the topic lost before this service read them.
     func lost(_ gap: StreamGap) {
-        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "stream", metricName: "lost_events", unitName: "total",
-                                                              helpText: "Offsets the topic no longer held when this service got to them (retention, offset reset)."),
-                             labels: [("service", service), ("topic", gap.partition.topic), ("partition", String(gap.partition.partition))])
-            .increment(by: gap.events)
+        gap.count(in: registry, service: service)
     }
 
     func lag(_ lag: [KafkaTopicPartition: Int64]) {

@@ -219,13 +219,7 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
         let offsets = try await handler.writeHeld(draining: draining, context: context)
         guard !offsets.isEmpty else { return }
         try consumer.store(offsets: offsets)
-        if settings.commitEachBatch {
-            do {
-                try await consumer.commit()
-            } catch {
-                logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
-            }
-        }
+        await commitStoredOffsets()
     }
 
     /// Writes a prepared batch, then stores its offsets once its dead letters are acknowledged.
@@ -242,14 +236,18 @@ public final class ConsumerGroupService<Handler: BatchHandler>: Service, Sendabl
             $0.deadLetters += deadLetters
         }
         metrics?.batchDone(messages: batch.count, deadLetters: deadLetters)
-        if settings.commitEachBatch && !result.offsets.isEmpty {
-            do {
-                try await consumer.commit()
-            } catch {
-                // A rebalance in progress refuses the commit; the stored offsets go with the next
-                // automatic commit (or the revoke), and a replay only redoes idempotent work.
-                logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
-            }
+        if !result.offsets.isEmpty { await commitStoredOffsets() }
+    }
+
+    /// Commits what was just stored when told to commit after each batch.
+    private func commitStoredOffsets() async {
+        guard settings.commitEachBatch else { return }
+        do {
+            try await consumer.commit()
+        } catch {
+            // A rebalance in progress refuses the commit; the stored offsets go with the next
+            // automatic commit (or the revoke), and a replay only redoes idempotent work.
+            logger.warning("offset commit deferred", metadata: ["kafka.error": "\(error)"])
         }
     }
 

@@ -1,3 +1,4 @@
+import Prometheus
 import RecoCore
 import RecoKafka
 
@@ -19,5 +20,16 @@ public struct StreamGap: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(partition.topic)[\(partition.partition)] offsets \(firstLost)…\(lastLost) (\(Decimals.grouped(Int(events))) events)"
+    }
+}
+
+extension StreamGap {
+    /// Adds the gap to `reco_stream_lost_events_total{service,topic,partition}`, the one counter
+    /// every consuming service (the stream services and reco-api's follower) reports lost offsets in.
+    public func count(in registry: PrometheusCollectorRegistry, service: String) {
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "stream", metricName: "lost_events", unitName: "total",
+                                                              helpText: "Offsets the topic no longer held when this service got to them (retention, offset reset)."),
+                             labels: [("service", service), ("topic", partition.topic), ("partition", String(partition.partition))])
+            .increment(by: events)
     }
 }

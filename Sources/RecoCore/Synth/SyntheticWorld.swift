@@ -107,7 +107,7 @@ public struct SyntheticWorld: Sendable {
                 catalogue.append(Movie(id: UInt32(movie + 1), year: years[movie], title: "New release \(movie + 1) (day \(day))"))
             }
             let movieTable = AliasTable(weights: popularity)
-            let totalPopularity = popularity.reduce(0, +)
+            oracle.startDay(popularity: popularity)
             var oracleHits = [0, 0, 0, 0]
             // The day's watches.
             var watches: [(time: Int64, customer: Int, movie: Int)] = []
@@ -118,10 +118,9 @@ public struct SyntheticWorld: Sendable {
                 guard let best = Self.chooseWatch(tastes: tastesNow, movieFactors: movieFactors, table: movieTable, seen: seen[customer],
                                                   candidates: config.candidates, strength: strength, random: &random) else { continue }
                 // The ceiling: where the oracle's lists, knowing each catalogue, put this watch.
-                let now = oracle.scores(tastes: tastesNow, movieFactors: movieFactors, popularity: popularity, totalPopularity: totalPopularity,
-                                        table: movieTable, seen: seen[customer])
+                let now = oracle.scores(tastes: tastesNow, movieFactors: movieFactors, table: movieTable, seen: seen[customer])
                 let then = oracle.scores(tastes: dayZeroTastes[(customer * k)..<((customer + 1) * k)], movieFactors: movieFactors,
-                                         popularity: popularity, totalPopularity: totalPopularity, table: movieTable, seen: seen[customer])
+                                         table: movieTable, seen: seen[customer])
                 if WorldOracle.inTop(10, movie: best, scores: then, bound: base.movies) { oracleHits[0] += 1 }
                 if WorldOracle.inTop(10, movie: best, scores: now, bound: base.movies) { oracleHits[1] += 1 }
                 if WorldOracle.inTop(10, movie: best, scores: now, bound: releasedBeforeTheDay) { oracleHits[2] += 1 }

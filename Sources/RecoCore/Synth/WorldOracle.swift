@@ -20,6 +20,8 @@ struct WorldOracle {
     private var random: SplitMix64
     private var odds: [Float] = []
     private var otherOdds: [Float] = []
+    /// Each movie's chance of being among a watch's candidates, 1 − (1 − π_m)^C, for the day.
+    private var drawChances: [Float] = []
 
     init(factors: Int, strength: Float, candidates: Int, samples: Int = 32, seed: UInt64) {
         self.factors = factors
@@ -29,10 +31,16 @@ struct WorldOracle {
         self.random = SplitMix64(seed: seed ^ 0x6F72_6163_6C65_2D31)
     }
 
-    /// Scores of every movie for one customer (`tastes`: their k factors); seen movies get −∞.
-    mutating func scores(tastes: ArraySlice<Float>, movieFactors: [Float], popularity: [Double], totalPopularity: Double,
-                         table: AliasTable, seen: Set<Int>) -> [Float] {
-        let movies = popularity.count
+    /// Sets the day's popularity (it changes once a day, when movies arrive and cool down).
+    mutating func startDay(popularity: [Double]) {
+        let totalPopularity = popularity.reduce(0, +)
+        drawChances = popularity.map { Float(1 - pow(1 - $0 / totalPopularity, Double(candidates))) }
+    }
+
+    /// Scores of every movie for one customer (`tastes`: their k factors) on the day set by
+    /// `startDay`; seen movies get −∞.
+    mutating func scores(tastes: ArraySlice<Float>, movieFactors: [Float], table: AliasTable, seen: Set<Int>) -> [Float] {
+        let movies = drawChances.count
         odds = [Float](repeating: 0, count: movies)
         let start = tastes.startIndex
         for movie in 0..<movies {
@@ -52,12 +60,10 @@ struct WorldOracle {
         }
         var result = [Float](repeating: -.infinity, count: movies)
         for movie in 0..<movies where !seen.contains(movie) {
-            let share = popularity[movie] / totalPopularity
-            let drawn = Float(1 - pow(1 - share, Double(candidates)))
             let w = odds[movie]
             var chosen: Float = 0
             for other in otherOdds { chosen += w / (w + other) }
-            result[movie] = drawn * chosen / Float(samples)
+            result[movie] = drawChances[movie] * chosen / Float(samples)
         }
         return result
     }

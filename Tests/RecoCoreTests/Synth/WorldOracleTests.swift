@@ -22,8 +22,8 @@ import TestSupport
         let popularity: [Double] = [5, 50, 20, 80, 1, 30]
         var oracle = WorldOracle(factors: 2, strength: 0, candidates: 8, seed: 1)
         let factors = [Float](repeating: 0.3, count: popularity.count * 2)
-        let scores = oracle.scores(tastes: [0.5, -0.2][...], movieFactors: factors, popularity: popularity,
-                                   totalPopularity: popularity.reduce(0, +), table: AliasTable(weights: popularity), seen: [3])
+        oracle.startDay(popularity: popularity)
+        let scores = oracle.scores(tastes: [0.5, -0.2][...], movieFactors: factors, table: AliasTable(weights: popularity), seen: [3])
         #expect(scores[3] == -.infinity)
         let order = (0..<popularity.count).filter { $0 != 3 }.sorted { scores[$0] > scores[$1] }
         #expect(order == [1, 5, 2, 0, 4])
@@ -49,8 +49,8 @@ import TestSupport
             }
         }
         var oracle = WorldOracle(factors: k, strength: strength, candidates: 8, samples: 256, seed: 3)
-        let scores = oracle.scores(tastes: tastes[...], movieFactors: factors, popularity: popularity,
-                                   totalPopularity: popularity.reduce(0, +), table: table, seen: [])
+        oracle.startDay(popularity: popularity)
+        let scores = oracle.scores(tastes: tastes[...], movieFactors: factors, table: table, seen: [])
         let oracleTop = Set((0..<movies).sorted { scores[$0] > scores[$1] }.prefix(10))
         let observedTop = Set((0..<movies).sorted { counts[$0] > counts[$1] }.prefix(10))
         #expect(oracleTop.intersection(observedTop).count >= 8, "oracle \(oracleTop.sorted()), observed \(observedTop.sorted())")
