@@ -38,20 +38,29 @@ public final class RecommendationStore: RecommendationSink {
         ON CONFLICT DO NOTHING
         """
     static let lockProgress = """
-        SELECT p.topic, p.kafka_partition, p.next_offset, p.cluster_id, p.incarnation FROM recommendations_progress p
+        SELECT p.topic, p.kafka_partition, p.next_offset, p.cluster_id, p.incarnation, p.high_watermark FROM recommendations_progress p
         JOIN unnest($1::text[], $2::integer[]) AS batch(topic, kafka_partition)
           ON p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition
         ORDER BY p.topic, p.kafka_partition FOR UPDATE OF p
         """
     static let advanceProgress = """
-        UPDATE recommendations_progress p SET next_offset = batch.next_offset, updated_at = now()
-        FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS batch(topic, kafka_partition, next_offset)
-        WHERE p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition AND batch.next_offset > p.next_offset
+        UPDATE recommendations_progress p
+        SET next_offset = greatest(p.next_offset, batch.next_offset), high_watermark = greatest(p.high_watermark, batch.high_watermark), updated_at = now()
+        FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[]) AS batch(topic, kafka_partition, next_offset, high_watermark)
+        WHERE p.topic = batch.topic AND p.kafka_partition = batch.kafka_partition
+          AND (batch.next_offset > p.next_offset OR batch.high_watermark > p.high_watermark)
         """
     /// A restarted log: progress from 0 under the next incarnation.
     static let restartProgress = """
-        UPDATE recommendations_progress SET next_offset = 0, cluster_id = $3, incarnation = $4, updated_at = now()
+        UPDATE recommendations_progress SET next_offset = 0, high_watermark = 0, cluster_id = $3, incarnation = $4, updated_at = now()
         WHERE topic = $1 AND kafka_partition = $2
+        """
+    /// What a restarted log took with it: the old incarnation's offsets from its progress to the
+    /// last log end seen there, recorded as a gap the consumer found (policy `restart`).
+    static let recordRestartLoss = """
+        INSERT INTO stream_gaps (service, topic, kafka_partition, incarnation, first_offset, last_offset, events, policy)
+        VALUES ('consumer', $1, $2, $3, $4, $5, $5::bigint - $4::bigint + 1, 'restart')
+        ON CONFLICT DO NOTHING
         """
     /// Progress written before cluster ids were kept takes the first one it sees.
     static let adoptCluster = "UPDATE recommendations_progress SET cluster_id = $3 WHERE topic = $1 AND kafka_partition = $2"
@@ -118,7 +127,8 @@ public final class RecommendationStore: RecommendationSink {
                           let next = locked.value(row: index, column: "next_offset").flatMap({ Int64($0) }),
                           let incarnation = locked.value(row: index, column: "incarnation").flatMap({ Int($0) }) else { continue }
                     stored[PartitionKey(topic: topic, partition: partition)] = Progress(
-                        nextOffset: next, clusterId: locked.value(row: index, column: "cluster_id") ?? "", incarnation: incarnation)
+                        nextOffset: next, clusterId: locked.value(row: index, column: "cluster_id") ?? "", incarnation: incarnation,
+                        highWatermark: locked.value(row: index, column: "high_watermark").flatMap({ Int64($0) }) ?? 0)
                 }
                 if let log {
                     for key in keys {
@@ -142,7 +152,9 @@ public final class RecommendationStore: RecommendationSink {
                         inserted = try connection.copy("COPY recommendation_lists (\(columns)) FROM STDIN\(format)", data: data)
                     }
                 }
-                try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 })])
+                let ends = keys.map { log?.highWatermarks[LogIdentity.Partition(topic: $0.topic, partition: $0.partition)] ?? 0 }
+                try connection.execute(advanceProgress, [topics, partitions, PostgresArray.numbers(keys.map { nextOffsets[$0] ?? 0 }),
+                                                         PostgresArray.numbers(ends)])
             }
             try connection.execute("COMMIT")
             return SinkWriteResult(inserted: inserted, regressions: regressions)
@@ -157,11 +169,14 @@ public final class RecommendationStore: RecommendationSink {
         var nextOffset: Int64 = 0
         var clusterId = ""
         var incarnation = 0
+        /// The highest log end seen in this incarnation.
+        var highWatermark: Int64 = 0
     }
 
     /// A new cluster id, or a log that ends below the stored position, means the offsets started
     /// again (a restarted cluster, a recreated topic): a replay can do neither. The partition's
-    /// progress then restarts at 0 under the next incarnation, in this transaction.
+    /// progress then restarts at 0 under the next incarnation, in this transaction, and what the
+    /// old log held beyond the progress (up to its last end seen) is recorded as lost.
     private static func restartIfTheLogRestarted(_ key: PartitionKey, _ progress: Progress, log: LogIdentity,
                                                  connection: PostgresConnection) throws(DatabaseError) -> (Progress, OffsetRegression?) {
         let end = log.highWatermarks[LogIdentity.Partition(topic: key.topic, partition: key.partition)].flatMap { $0 > 0 ? $0 : nil }
@@ -175,9 +190,15 @@ public final class RecommendationStore: RecommendationSink {
         }
         let restarted = Progress(nextOffset: 0, clusterId: log.clusterId.isEmpty ? progress.clusterId : log.clusterId, incarnation: progress.incarnation + 1)
         try connection.execute(restartProgress, [key.topic, String(key.partition), restarted.clusterId, String(restarted.incarnation)])
+        var lost: ClosedRange<Int64>?
+        if progress.highWatermark > progress.nextOffset {
+            lost = progress.nextOffset...(progress.highWatermark - 1)
+            try connection.execute(recordRestartLoss, [key.topic, String(key.partition), String(progress.incarnation),
+                                                       String(progress.nextOffset), String(progress.highWatermark - 1)])
+        }
         return (restarted, OffsetRegression(topic: key.topic, partition: key.partition, previousClusterId: progress.clusterId,
                                             clusterId: restarted.clusterId, previousNextOffset: progress.nextOffset, highWatermark: end,
-                                            incarnation: restarted.incarnation))
+                                            incarnation: restarted.incarnation, lostOnPreviousLog: lost))
     }
 
     /// The rows for COPY and the statement's format option. Binary (a third less CPU in

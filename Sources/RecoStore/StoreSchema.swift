@@ -163,6 +163,12 @@ enum StoreSchema {
             """,
             "COMMENT ON TABLE stream_gaps IS 'Offsets (first_offset to last_offset, both included) that a service found deleted from its topic (retention, offset reset) before it read them; policy: what it did next (fail, continue)'",
         ]),
+        // A restarted cluster takes with it what the consumer had not read yet: the old log's end,
+        // as last fetched, bounds that loss, so the store keeps it beside the progress.
+        Migration(version: 6, name: "the log end each partition's consumer last saw, for counting what a restarted log lost", statements: [
+            "ALTER TABLE recommendations_progress ADD COLUMN IF NOT EXISTS high_watermark bigint NOT NULL DEFAULT 0",
+            "COMMENT ON COLUMN recommendations_progress.high_watermark IS 'The highest log end the consumer saw in this incarnation: when the log restarts, offsets from next_offset below it are recorded in stream_gaps as lost (policy restart)'",
+        ]),
     ]
 
     static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }

@@ -95,11 +95,19 @@ final class RecommendationWriter: BatchHandler {
         let result = try await context.untilAvailable("database", shouldRetry: transient) {
             try await sink.write(pending.lists, movies: pending.movies, log: pending.log)
         }
+        var lostWithPreviousLog: [StreamGap] = []
         for regression in result.regressions {
             // Loud: events are not skipped, but whoever watches the log should know the log restarted.
             context.logger.error("Kafka offsets went back; storing the new events under a new incarnation", metadata: [
                 "kafka.topic": "\(regression.topic)", "kafka.partition": "\(regression.partition)", "store.regression": "\(regression)",
             ])
+            // What the old log held beyond the stored progress is gone with it; the store recorded
+            // it in stream_gaps (policy restart) in the same transaction.
+            guard let lost = regression.lostOnPreviousLog else { continue }
+            let gap = StreamGap(partition: KafkaTopicPartition(topic: regression.topic, partition: regression.partition),
+                                firstLost: lost.lowerBound, lastLost: lost.upperBound)
+            if let metrics { gap.count(in: metrics.registry, service: "consumer") }
+            lostWithPreviousLog.append(gap)
         }
         let written = result.inserted
         // Dead letters are in PostgreSQL too, for the dashboard, before their offsets are stored
@@ -122,6 +130,10 @@ final class RecommendationWriter: BatchHandler {
             $0.write += writeTime
         }
         metrics?.batchWritten(events: pending.events, rows: written, recommend: pending.recommend, write: writeTime, latencies: latencies)
+        if !lostWithPreviousLog.isEmpty && onGap == .fail {
+            // The batch is written; its offsets are not stored, so the next run replays it (idempotent).
+            throw StreamGapError(service: "consumer", gaps: lostWithPreviousLog, previousLog: true)
+        }
         return []
     }
 

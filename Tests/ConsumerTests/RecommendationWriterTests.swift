@@ -67,6 +67,42 @@ struct RecommendationWriterTests {
         #expect(sink.contents.deadLetters.count == 1)
     }
 
+    /// Issue 26, item 1: a restarted cluster takes with it what the consumer had not read. The
+    /// offsets between the stored progress and the old log's last end seen are recorded as lost
+    /// (policy restart), and `--on-gap fail` (the default) stops the consumer once the batch of
+    /// the new log is written; `continue` reads on.
+    @Test(arguments: [GapPolicy.fail, .continue])
+    func eventsTheOldClusterHeldAndNoOneReadAreCountedAsLostWhenTheClusterRestarts(policy: GapPolicy) async throws {
+        let model = try await SmallModel.make()
+        let sink = InMemoryRecommendationSink()
+        let writer = RecommendationWriter(sink: sink, source: ModelFileSource(recommender: model.recommender, catalog: model.catalog),
+                                          deadLetterTopic: Self.topic + ".dlq", onGap: policy)
+        func log(_ cluster: String, end: Int64) -> LogIdentity {
+            LogIdentity(clusterId: cluster, highWatermarks: [LogIdentity.Partition(topic: Self.topic, partition: 0): end])
+        }
+        // The old cluster held 10 events; the consumer stored the first 4.
+        var old = try await writer.prepare((0..<4).map { message($0, event("old-\($0)", customer: 1_007)) }, context: context)
+        old.pending.log = log("cluster-a", end: 10)
+        #expect(try await writer.write(old.pending, context: context).isEmpty)
+        // The broker restarts: a new cluster whose log starts at 0 again.
+        var new = try await writer.prepare((0..<2).map { message($0, event("new-\($0)", customer: 1_007)) }, context: context)
+        new.pending.log = log("cluster-b", end: 2)
+        do {
+            _ = try await writer.write(new.pending, context: context)
+            #expect(policy == .continue, "the default policy stops the consumer")
+        } catch let error as StreamGapError {
+            #expect(policy == .fail)
+            #expect(error.previousLog)
+            #expect(error.gaps == [StreamGap(partition: KafkaTopicPartition(topic: Self.topic, partition: 0), firstLost: 4, lastLost: 9)])
+            #expect(error.description.contains("offsets 4…9 (6 events)"))
+        }
+        let contents = sink.contents
+        #expect(contents.regressions.first?.lostOnPreviousLog == 4...9)
+        #expect(contents.gaps.map { "\($0.firstOffset)…\($0.lastOffset) \($0.policy)" } == ["4…9 restart"])
+        // The new log's events are stored either way (the failure comes after the write).
+        #expect(contents.lists.filter { $0.eventId.hasPrefix("new-") }.count == 2)
+    }
+
     /// Issue 16: the list stored for an event is computed after that event is folded in, so the
     /// movie being watched is never recommended with it.
     @Test func theStoredListIsComputedWithItsEventFoldedIn() async throws {

@@ -14,6 +14,8 @@ public final class InMemoryRecommendationSink: RecommendationSink {
         public var incarnations: [String: (clusterId: String, incarnation: Int)] = [:]
         public var regressions: [OffsetRegression] = []
         public var gaps: [StreamGapRow] = []
+        /// Per partition: the highest log end seen in its incarnation.
+        public var highWatermarks: [String: Int64] = [:]
     }
 
     private let state = Mutex(Contents())
@@ -50,15 +52,24 @@ public final class InMemoryRecommendationSink: RecommendationSink {
                     let next = state.progress[key] ?? 0
                     let end = log.highWatermarks[LogIdentity.Partition(topic: list.topic, partition: list.partition)]
                     if known.clusterId != log.clusterId || (end.map { $0 < next } ?? false) {
+                        // And the store's record of what the old log held beyond the progress.
+                        let seen = state.highWatermarks[key] ?? 0
+                        let lost = seen > next ? next...(seen - 1) : nil
+                        if let lost {
+                            state.gaps.append(StreamGapRow(service: "consumer", topic: list.topic, partition: list.partition, firstOffset: lost.lowerBound,
+                                                           lastOffset: lost.upperBound, policy: "restart"))
+                        }
                         let regression = OffsetRegression(topic: list.topic, partition: list.partition, previousClusterId: known.clusterId,
                                                           clusterId: log.clusterId, previousNextOffset: next, highWatermark: end,
-                                                          incarnation: known.incarnation + 1)
+                                                          incarnation: known.incarnation + 1, lostOnPreviousLog: lost)
                         regressions.append(regression)
                         state.progress[key] = 0
+                        state.highWatermarks[key] = 0
                         state.incarnations[key] = (log.clusterId, known.incarnation + 1)
                     } else {
                         state.incarnations[key] = known
                     }
+                    if let end { state.highWatermarks[key] = max(state.highWatermarks[key] ?? 0, end) }
                 }
             }
             state.regressions += regressions

@@ -129,7 +129,7 @@ import TestSupport
             """)
         let store = try store(searchPath: schema)
         // Version 1's tables are there already (created before versions were recorded): it is only recorded.
-        #expect(try await store.migrate() == [1, 2, 3, 4, 5])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6])
         let lists = try await store.rows(
             "SELECT kafka_offset, event_index, customer_id, movie_ids::text AS m, scores::text AS s, cold_start FROM recommendation_lists ORDER BY kafka_offset, event_index",
             columns: ["kafka_offset", "event_index", "customer_id", "m", "s", "cold_start"])
@@ -140,7 +140,7 @@ import TestSupport
         let view = try await store.rows(#"SELECT count(*) AS n FROM top_movies"#, columns: ["n"])
         #expect(view.first?["n"] == .some("4"))
         let versions = try await store.rows("SELECT version FROM schema_migrations ORDER BY version", columns: ["version"])
-        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3", "4", "5"])
+        #expect(versions.map { $0["version"] ?? nil } == ["1", "2", "3", "4", "5", "6"])
         // Rows from before the watch history knew sources read back with none.
         let watches = try await store.rows("SELECT kafka_offset, event_index, customer_id, movie_id, source FROM watch_events ORDER BY kafka_offset, event_index",
                                            columns: ["kafka_offset", "event_index", "customer_id", "movie_id", "source"])
@@ -232,6 +232,36 @@ import TestSupport
         try await store.recordDeadLetters([DeadLetterRow(topic: topic, partition: 2, offset: 1, deadLetterTopic: "dlq", reason: "r", error: "e")])
         let letters = try await store.rows("SELECT incarnation FROM dead_letters WHERE topic = $1", [topic], columns: ["incarnation"])
         #expect(letters.map { $0["incarnation"] ?? nil } == ["2"])
+    }
+
+    /// Issue 26, item 1: a cluster change counts, as lost, the offsets between the stored
+    /// progress and the last log end the consumer saw on the old cluster (recorded in
+    /// stream_gaps under the old incarnation, policy restart); a restart with nothing unread
+    /// records nothing.
+    @Test(.enabled(if: enabled))
+    func aRestartedClusterRecordsTheEventsItTookWithItAsLost() async throws {
+        let store = try store()
+        try await store.migrate()
+        let topic = "restart-loss-\(UUID().uuidString)"
+        let lists = (0..<10).map { list(topic, offset: Int64($0)) }
+        func identity(_ cluster: String, end: Int64) -> LogIdentity {
+            LogIdentity(clusterId: cluster, highWatermarks: [LogIdentity.Partition(topic: topic, partition: 2): end])
+        }
+        _ = try await store.write(Array(lists[0..<4]), movies: [], log: identity("cluster-a", end: 7))
+        _ = try await store.write(Array(lists[4..<6]), movies: [], log: identity("cluster-a", end: 10))
+        var result = try await store.write(Array(lists[0..<2]), movies: [], log: identity("cluster-b", end: 2))
+        #expect(result.inserted == 2)
+        #expect(result.regressions.first?.lostOnPreviousLog == 6...9)
+        #expect(result.regressions.first?.description.contains("offsets 6…9 of the previous log (4 events) were never read and are lost") == true)
+        // Everything read on cluster-b before the next restart: nothing more is lost.
+        result = try await store.write(Array(lists[2..<4]), movies: [], log: identity("cluster-b", end: 4))
+        result = try await store.write(Array(lists[0..<1]), movies: [], log: identity("cluster-c", end: 1))
+        #expect(result.regressions.first?.lostOnPreviousLog == nil)
+        let gaps = try await store.rows("SELECT incarnation, first_offset, last_offset, events, policy FROM stream_gaps WHERE topic = $1 ORDER BY incarnation",
+                                        [topic], columns: ["incarnation", "first_offset", "last_offset", "events", "policy"])
+        let columns = ["incarnation", "first_offset", "last_offset", "events", "policy"]
+        let values: [[String]] = gaps.map { row in columns.map { column in (row[column] ?? nil) ?? "" } }
+        #expect(values == [["0", "6", "9", "4", "restart"]])
     }
 }
 
