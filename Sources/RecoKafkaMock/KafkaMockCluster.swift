@@ -35,6 +35,18 @@ public final class KafkaMockCluster: Sendable {
         cluster.setBroker(broker, up: true)
     }
 
+    /// Makes `broker` (1…brokers) the partition's leader: what a real cluster's controller does
+    /// when the leader fails and an in-sync replica takes over.
+    public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
+        try cluster.setPartitionLeader(topic: topic, partition: partition, broker: broker)
+    }
+
+    /// Makes `broker` the coordinator of a consumer group (a real cluster moves it with the
+    /// leadership of the group's offsets partition).
+    public func setGroupCoordinator(group: String, broker: Int32) throws(KafkaError) {
+        try cluster.setGroupCoordinator(group: group, broker: broker)
+    }
+
     public func setRoundTripTime(broker: Int32, milliseconds: Int) {
         cluster.setRoundTripTime(broker: broker, milliseconds: milliseconds)
     }

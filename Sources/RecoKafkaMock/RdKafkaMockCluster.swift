@@ -71,6 +71,16 @@ final class RdKafkaMockCluster: @unchecked Sendable {
         _ = up ? rd_kafka_mock_broker_set_up(cluster, broker) : rd_kafka_mock_broker_set_down(cluster, broker)
     }
 
+    func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
+        let result = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "set the leader of \(topic)[\(partition)]") }
+    }
+
+    func setGroupCoordinator(group: String, broker: Int32) throws(KafkaError) {
+        let result = rd_kafka_mock_coordinator_set(cluster, "group", group, broker)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(result, context: "set the coordinator of group \(group)") }
+    }
+
     func setRoundTripTime(broker: Int32, milliseconds: Int) {
         _ = rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(milliseconds))
     }

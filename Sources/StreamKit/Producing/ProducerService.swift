@@ -43,6 +43,8 @@ public final class ProducerService: Service, Sendable {
     public static let lagCheckEvery = 1_000
     private let result = Mutex<Outcome?>(nil)
     private let paused = Mutex<Duration>(.zero)
+    /// The first delivery that failed for good, which stops the run.
+    private let firstFailure = Mutex<(topic: String, error: KafkaError)?>(nil)
 
     public init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
          flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, lagGuard: ConsumerLagGuard? = nil,
@@ -66,10 +68,12 @@ public final class ProducerService: Service, Sendable {
     public func run() async throws {
         let logger = self.logger
         let metrics = self.metrics
-        let producer = try KafkaProducer(configuration: kafka, logger: logger) { report in
+        // The producer lives in this call; its callback may hold `self` without a cycle.
+        let producer = try KafkaProducer(configuration: kafka, logger: logger) { [self] report in
             metrics?.delivery(succeeded: report.error == nil)
             if let error = report.error {
                 logger.error("delivery failed", metadata: ["kafka.topic": "\(report.topic)", "kafka.error": "\(error)"])
+                self.firstFailure.withLock { $0 = $0 ?? (report.topic, error) }
             }
         }
         // librdkafka would queue events for an unreachable cluster until message.timeout.ms.
@@ -140,9 +144,20 @@ public final class ProducerService: Service, Sendable {
             for event in batch {
                 if let limit, produced >= limit { break loop }
                 if Task.isShuttingDownGracefully { break loop }
-                try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+                do {
+                    try await producer.send(KafkaOutgoingMessage(topic: topic, key: event.keyBytes, value: event.jsonBytes()))
+                } catch {
+                    // librdkafka refuses to queue for a topic the cluster refused (authorisation),
+                    // or after a fatal error: the same end as a failed delivery.
+                    let statistics = producer.statistics
+                    throw DeliveryFailedError(topic: topic, error: error, delivered: statistics.delivered, failed: statistics.failed)
+                }
                 produced += 1
                 metrics?.produced()
+                if let failure = firstFailure.withLock({ $0 }) {
+                    let statistics = producer.statistics
+                    throw DeliveryFailedError(topic: failure.topic, error: failure.error, delivered: statistics.delivered, failed: statistics.failed)
+                }
             }
             let now = ContinuousClock.now
             if now - lastStats >= statsInterval {
