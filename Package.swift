@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "reco",
             dependencies: [
-                "CommandOptions", "RecoCore", "RecoKafka", "RecoKafkaMock", "RecoStore",
+                "CommandOptions", "RecoArchive", "RecoCore", "RecoKafka", "RecoKafkaMock", "RecoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

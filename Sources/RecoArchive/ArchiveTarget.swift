@@ -4,6 +4,8 @@ public protocol ArchiveTarget: Sendable {
     func put(key: String, body: [UInt8]) async throws
     /// Keys under `prefix`, sorted (the demo, tests and operators).
     func list(prefix: String) async throws -> [String]
+    /// An object's bytes (`reco audit --archive` reads what was archived).
+    func get(key: String) async throws -> [UInt8]
     /// Where objects go, without secrets.
     var description: String { get }
 }

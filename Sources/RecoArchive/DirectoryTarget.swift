@@ -24,6 +24,12 @@ public struct DirectoryTarget: ArchiveTarget {
         try Self.syncDirectory(directory)
     }
 
+    public func get(key: String) async throws -> [UInt8] {
+        guard !key.hasPrefix("/"), !key.split(separator: "/").contains("..") else { throw ArchiveError.badKey(key) }
+        guard let data = FileManager.default.contents(atPath: root + "/" + key) else { throw ArchiveError.io(path: root + "/" + key, message: "no such object") }
+        return Array(data)
+    }
+
     public func list(prefix: String) async throws -> [String] {
         let base = URL(fileURLWithPath: root)
         guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return [] }

@@ -26,6 +26,16 @@ public struct S3Client: Sendable {
         public var description: String { "s3://\(bucket) at \(endpoint) (\(region), \(pathStyle ? "path-style" : "virtual-hosted"))" }
     }
 
+    /// A client for `bucket` as the services' options give it: the region from the option, else
+    /// the environment (`AWSCredentials.region`); the endpoint, else AWS's for the region;
+    /// credentials from the environment.
+    public static func configured(bucket: String, endpoint: String?, region: String?, pathStyle: Bool,
+                                  environment: [String: String]) throws -> S3Client {
+        let region = region ?? AWSCredentials.region(environment)
+        let location = Location(endpoint: endpoint ?? "https://s3.\(region).amazonaws.com", bucket: bucket, region: region, pathStyle: pathStyle)
+        return S3Client(location: location, credentials: try AWSCredentials.fromEnvironment(environment))
+    }
+
     public let location: Location
     public let signer: SigV4Signer
     public let timeout: TimeAmount

@@ -16,4 +16,8 @@ public struct S3Target: ArchiveTarget {
     public func list(prefix: String) async throws -> [String] {
         try await client.listObjects(prefix: prefix)
     }
+
+    public func get(key: String) async throws -> [UInt8] {
+        try await client.getObject(key: key)
+    }
 }

@@ -34,12 +34,8 @@ struct ArchiveTargetOptions: ParsableArguments {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             return DirectoryTarget(root: directory)
         }
-        let region = s3Region ?? AWSCredentials.region(environment)
-        let location = S3Client.Location(endpoint: s3Endpoint ?? "https://s3.\(region).amazonaws.com", bucket: s3Bucket,
-                                         region: region, pathStyle: s3PathStyle)
-        let credentials = try AWSCredentials.fromEnvironment(environment)
-        logger.info("S3 credentials from the environment", metadata: ["aws.credentials": "\(credentials)"])
-        let client = S3Client(location: location, credentials: credentials)
+        let client = try S3Client.configured(bucket: s3Bucket, endpoint: s3Endpoint, region: s3Region, pathStyle: s3PathStyle, environment: environment)
+        logger.info("S3 credentials from the environment", metadata: ["aws.credentials": "\(client.signer.credentials)"])
         if s3CreateBucket { try await client.createBucket() }
         return S3Target(client: client)
     }

@@ -47,6 +47,21 @@ struct ArchiveTargetTests {
         #expect(try await S3Target(client: client).list(prefix: "topics/") == keys)
     }
 
+    /// `reco audit --archive s3://…` reads the objects back through the same target.
+    @Test(.enabled(if: s3Enabled))
+    func anS3ArchiveIsAuditedFromItsObjects() async throws {
+        let bucket = "reco-audit-\(UUID().uuidString.prefix(8).lowercased())"
+        let client = try Self.client(bucket: bucket)
+        try await client.createBucket()
+        let settings = ArchiveSettings()
+        try await client.putObject(key: settings.objectKey(topic: "w", partition: 0, startOffset: 0), body: Array("{}\n{}\n{}\n".utf8))
+        try await client.putObject(key: settings.objectKey(topic: "w", partition: 0, startOffset: 5), body: Array("{}\n{}\n".utf8))
+        let target = S3Target(client: client)
+        #expect(try await target.get(key: settings.objectKey(topic: "w", partition: 0, startOffset: 5)) == Array("{}\n{}\n".utf8))
+        let result = try await ArchiveAudit(target: target, settings: settings).audit(topic: "w", partition: 0, range: 0..<7, leftOut: [], lost: [])
+        #expect(result.objects == 2 && result.archived == 5 && result.archivedTwice == 0 && result.notArchived == [3...4])
+    }
+
     @Test(.enabled(if: s3Enabled))
     func s3ErrorsNameTheCodeAndKey() async throws {
         let client = try Self.client(bucket: "reco-missing-\(UUID().uuidString.prefix(8).lowercased())")

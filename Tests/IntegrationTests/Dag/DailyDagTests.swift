@@ -96,6 +96,14 @@ import TestSupport
         #expect(Int(lines) == 300)
         #expect((300 / 25...300 / 25 + 4).contains(objects.count))
         #expect(runEnd.contains("objects \(objects.count), records archived 300"), "\(runEnd)")
+        // reco audit says the same from Kafka's side: every offset stored and archived once.
+        let audit = try await Shell.output("\(Self.bin)/reco audit --config \(work)/kafka.properties --database-url '\(database)' --topic \(topic) "
+                                           + "--archive \(work)/archive --log-level error --json; echo exit=$?")
+        #expect(audit.hasSuffix("exit=0\n"), "\(audit)")
+        let report = try JSONParser.parse(Array((audit.components(separatedBy: "exit=").first ?? "").utf8)).array ?? []
+        func total(_ column: String) -> Double { report.reduce(0) { $0 + ($1[column]?.number ?? 0) } }
+        #expect(total("stored") == 300 && total("archived") == 300 && total("notArchived") == 0 && total("archivedTwice") == 0
+                && total("missing") == 0 && total("inDeadLetterTopic") == 0, "\(audit)")
 
         // The loop: the day's 300 watches taught a candidate; it passed and its refit serves.
         let dayOne = try registry.currentVersion()
