@@ -33,6 +33,14 @@ struct HealthController {
             let status = self.models.follower?.status ?? WatchLogFollower.Status()
             details["lag"] = status.lag.map(String.init) ?? "unknown"
             details["folded"] = String(status.folded)
+            // Every message read, under what became of it.
+            details["read"] = String(status.read)
+            details["folded_messages"] = String(status.foldedMessages)
+            details["skipped_learned"] = String(status.learned)
+            details["skipped_not_an_event"] = String(status.notAnEvent)
+            details["skipped_before_cutoff"] = String(status.beforeCutoff)
+            details["repeat_watches"] = String(status.repeatWatches)
+            details["replayed"] = String(status.replayed)
             details["lost_events"] = String(status.lost)
             if let gap = status.lastGap { details["last_gap"] = gap }
             guard status.caughtUp else {

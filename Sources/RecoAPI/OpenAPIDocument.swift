@@ -18,7 +18,7 @@ enum OpenAPIDocument {
         },
         "/health/ready": {
           "get": {"summary": "Readiness: a model is loaded and, with --follow, the replica has caught up with the watch log", "responses": {
-            "200": {"description": "{\"status\": \"ready\", \"model_version\": ...} (with --follow also lag, folded, lost_events and, after a gap in the watch log, last_gap)"},
+            "200": {"description": "{\"status\": \"ready\", \"model_version\": ...} (with --follow also lag, folded (events), read (messages) and what became of each: folded_messages, skipped_learned, skipped_not_an_event, skipped_before_cutoff, repeat_watches, replayed; lost_events and, after a gap in the watch log, last_gap)"},
             "503": {"description": "{\"status\": \"loading\"} while the first load runs; {\"status\": \"failed\", \"error\": ...} when no model could be loaded; {\"status\": \"catching_up\", \"lag\": ...} while the replica reads the watch log"}}}
         },
         "/suggested_movies": {

@@ -34,12 +34,29 @@ final class WatchLogFollower: Sendable {
         var caughtUp = false
         /// Messages behind the end of the log, summed over partitions (nil before it is known).
         var lag: Int64?
+        /// Watch events folded into the overlay.
         var folded = 0
-        var skipped = 0
+        /// Messages read, each counted once under what became of it, so every one is accounted for:
+        var read = 0
+        /// at least one of its watches changed the overlay;
+        var foldedMessages = 0
+        /// below the model's log position (the model learned it);
+        var learned = 0
+        /// not a watch event (the consumer dead-letters it);
+        var notAnEvent = 0
+        /// every event of it from before the model's cutoff;
+        var beforeCutoff = 0
+        /// every watch of it already in the customer's overlay (a repeat): nothing changed;
+        var repeatWatches = 0
+        /// at or below the position already applied (read again after a rebalance).
+        var replayed = 0
         /// Offsets after the model's start that the log no longer held when this replica got
         /// there (`StreamGap`): their watches are missing from the overlay.
         var lost: Int64 = 0
         var lastGap: String?
+
+        /// Messages read without a watch to fold (learned, not an event, before the cutoff).
+        var skipped: Int { learned + notAnEvent + beforeCutoff }
     }
 
     /// The first offset at or after a time (ms) in each partition, where the brokers can say.
@@ -170,7 +187,9 @@ final class WatchLogFollower: Sendable {
                 lastReport = ContinuousClock.now
                 logger.info("following the watch log", metadata: [
                     "follow.lag": "\(lag.map(String.init) ?? "unknown")", "follow.folded": "\(status.folded)",
-                    "follow.skipped": "\(status.skipped)", "follow.customers": "\(serving.overlay.count)",
+                    "follow.read": "\(status.read)", "follow.learned": "\(status.learned)", "follow.not_an_event": "\(status.notAnEvent)",
+                    "follow.before_cutoff": "\(status.beforeCutoff)", "follow.repeat_watches": "\(status.repeatWatches)",
+                    "follow.replayed": "\(status.replayed)", "follow.customers": "\(serving.overlay.count)",
                     "follow.evictions": "\(serving.overlay.evictions)"])
             }
         }
@@ -241,19 +260,19 @@ final class WatchLogFollower: Sendable {
         let overlay = serving.overlay
         let cutoff = serving.cutoffMilliseconds ?? .min
         let learned = learnedBelow.withLock { $0 }
-        var folded = 0
-        var skipped = 0
+        var batch = Status()
         for message in messages {
             let partition = "\(message.topic)/\(message.partition)"
+            batch.read += 1
             // Below the model's log position: it learned this event.
             if let below = learned[KafkaTopicPartition(topic: message.topic, partition: message.partition)], message.offset < below {
                 overlay.skip(partition: partition, offset: message.offset)
-                skipped += 1
+                batch.learned += 1
                 continue
             }
             guard let events = try? WatchEventDecoder.decode(message.value) else {
                 overlay.skip(partition: partition, offset: message.offset)
-                skipped += 1
+                batch.notAnEvent += 1
                 continue
             }
             let exact = !learned.isEmpty
@@ -265,17 +284,31 @@ final class WatchLogFollower: Sendable {
             }
             if watches.isEmpty {
                 overlay.skip(partition: partition, offset: message.offset)
-                skipped += 1
-            } else if overlay.fold(watches, position: (partition, message.offset)) == .folded {
-                folded += watches.count
+                batch.beforeCutoff += 1
+                continue
+            }
+            switch overlay.fold(watches, position: (partition, message.offset)) {
+            case .folded:
+                batch.foldedMessages += 1
+                batch.folded += watches.count
                 // In log order, watch by watch: the kept scores depend on the log alone.
                 for (customerId, _) in watches { serving.watchFolded(customerId: customerId) }
+            case .unchanged:
+                batch.repeatWatches += 1
+            case .alreadyApplied:
+                batch.replayed += 1
             }
         }
-        if active.load(ordering: .acquiring) { metrics.folded(folded) }
+        if active.load(ordering: .acquiring) { metrics.folded(batch.folded) }
         current.withLock {
-            $0.folded += folded
-            $0.skipped += skipped
+            $0.folded += batch.folded
+            $0.read += batch.read
+            $0.foldedMessages += batch.foldedMessages
+            $0.learned += batch.learned
+            $0.notAnEvent += batch.notAnEvent
+            $0.beforeCutoff += batch.beforeCutoff
+            $0.repeatWatches += batch.repeatWatches
+            $0.replayed += batch.replayed
         }
     }
 }

@@ -45,8 +45,10 @@ import TestSupport
         let later = Date().addingTimeInterval(5)
         // Customers 100…600 are in the model, 900 and 901 are not; an event from before the
         // model's cutoff (it learned from it) and a message that is no event are skipped.
+        // A repeat of a watch already folded changes nothing and is counted as such.
         let events: [(UInt32, UInt32, Date)] = [(100, 3, later), (200, 2, later), (900, 4, later), (300, 5, later),
-                                                 (901, 1, later), (900, 5, later.addingTimeInterval(1)), (600, 2, Date(timeIntervalSince1970: 1_000_000))]
+                                                 (901, 1, later), (900, 5, later.addingTimeInterval(1)), (600, 2, Date(timeIntervalSince1970: 1_000_000)),
+                                                 (200, 2, later)]
         for (customer, movie, time) in events {
             try await log.send(customer: customer, movie: movie, at: time)
         }
@@ -62,6 +64,11 @@ import TestSupport
         #expect(first.holder.serving!.overlay.watches(of: 600).isEmpty)
         #expect(first.follower.status.folded == 6)
         #expect(first.follower.status.skipped == 2)
+        // Every message read is accounted for, each once.
+        let status = first.follower.status
+        #expect(status.read == 9 && status.foldedMessages == 6 && status.beforeCutoff == 1 && status.notAnEvent == 1 && status.repeatWatches == 1
+                && status.learned == 0 && status.replayed == 0, "\(status)")
+        #expect(status.foldedMessages + status.skipped + status.repeatWatches + status.replayed == status.read)
         for customer in customers {
             #expect(first.holder.serving!.overlay.watches(of: customer) == second.holder.serving!.overlay.watches(of: customer), "customer \(customer)")
         }

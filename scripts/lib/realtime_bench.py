@@ -155,12 +155,19 @@ try:
     replica(rebuild_port, "replica-rebuild")
     rebuild_seconds = wait_ready(rebuild_port, 600)
     status = get(rebuild_port, "/health/ready")
+    # Every message the rebuilt replica read, under what became of it.
+    account = {key: int(status.get(key, "0")) for key in ("read", "folded_messages", "skipped_learned", "skipped_not_an_event",
+                                                          "skipped_before_cutoff", "repeat_watches", "replayed", "lost_events")}
+    account_text = (f"{account['read']:,} read: {account['folded_messages']:,} folded, {account['repeat_watches']:,} repeat watches (no change), "
+                    f"{account['skipped_learned'] + account['skipped_before_cutoff']:,} learned by the model, "
+                    f"{account['skipped_not_an_event']:,} not events, {account['replayed']:,} replayed, {account['lost_events']:,} lost in gaps")
     per_replica = [{"p50_ms": percentile(values, 0.5) * 1000, "p99_ms": percentile(values, 0.99) * 1000, "max_ms": max(values) * 1000}
                    for values in latencies]
     print(json.dumps({"samples": sample, "missed": missed, "replicas": per_replica,
                       "p99_ms": max(r["p99_ms"] for r in per_replica), "p50_ms": max(r["p50_ms"] for r in per_replica),
                       "offered_rate": args.rate, "log_events": total + sample + extra, "rebuild_seconds": rebuild_seconds,
-                      "rebuild_folded": int(status.get("folded", "0"))}))
+                      "rebuild_folded": int(status.get("folded", "0")),
+                      "rebuild_account": account, "rebuild_account_text": account_text}))
 finally:
     for process in reversed(processes):
         if process.poll() is None:
