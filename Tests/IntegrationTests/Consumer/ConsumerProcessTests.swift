@@ -159,6 +159,10 @@ import TestSupport
         #expect(events == 20_000)
         #expect(rows == 10 * 20_000)
         #expect(distinct == rows)
+        // 40 bad messages (one every 500) are dead letters, in the table and the .dlq topic.
+        let report = try await audit(scenario, database: database)
+        #expect(total(report, "stored") == 20_000 && total(report, "deadLettered") == 40 && total(report, "inDeadLetterTopic") == 40
+                && total(report, "missing") == 0 && total(report, "duplicates") == 0)
     }
 
     /// Issue 26, item 5: two members of one group on a three-broker cluster; one is killed with
@@ -419,5 +423,7 @@ import TestSupport
         #expect(events == 6_000)
         #expect(rows == 60_000)
         #expect(distinct == rows)
+        let report = try await audit(scenario, database: database)
+        #expect(total(report, "stored") == 6_000 && total(report, "missing") == 0 && total(report, "duplicates") == 0)
     }
 }
