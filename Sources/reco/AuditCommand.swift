@@ -140,7 +140,7 @@ struct AuditCommand: AsyncParsableCommand {
         totals += [total(\.inGaps), total(\.missing), total(\.pending), total(\.duplicates)]
         if withArchive { totals += [total(\.archived), total(\.notArchived), total(\.archivedTwice)] }
         rows.append(totals)
-        var text = "audit of \(topic):\n" + TextTable.render(rows)
+        var text = "audit of \(topic):\n" + TextTable.render(rows).trimmingCharacters(in: .newlines)
         func ranges(_ list: [ClosedRange<Int64>]) -> String {
             let shown = list.prefix(20).map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)…\($0.upperBound)" }
             return shown.joined(separator: ", ") + (list.count > 20 ? " and \(list.count - 20) more ranges" : "")
@@ -163,7 +163,10 @@ struct AuditCommand: AsyncParsableCommand {
         if withArchive {
             let notArchived = audit.reduce(0) { $0 + ($1.notArchived ?? 0) }
             let twice = audit.reduce(0) { $0 + ($1.archivedTwice ?? 0) }
-            verdict += notArchived == 0 && twice == 0 ? "; archive: \(total(\.archived)) of \(total(\.offsets)) offsets archived, the rest dead-lettered or lost"
+            let archived = audit.reduce(0) { $0 + ($1.archived ?? 0) }
+            let offsets = audit.reduce(0) { $0 + $1.offsets }
+            let rest = offsets > archived ? ", the other \(format(offsets - archived)) dead-lettered as not JSON or lost from the log" : ""
+            verdict += notArchived == 0 && twice == 0 ? "; archive: \(format(archived)) of \(format(offsets)) offsets archived\(rest)"
                 : "; archive FAILED: \(format(notArchived)) not archived, \(format(twice)) archived twice"
         }
         return text + verdict
