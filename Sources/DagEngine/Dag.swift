@@ -5,6 +5,9 @@ public struct Dag: Sendable, Equatable {
     public var description: String
     public var file: String
     public var tasks: [DagTask]
+    /// When a scheduler should start a run (`schedule`: an Airflow preset or a cron expression);
+    /// `dagrun run` itself runs once per invocation.
+    public var schedule: String?
 
     public init(id: String, description: String = "", file: String = "", tasks: [DagTask]) {
         self.id = id

@@ -34,7 +34,7 @@ public struct DagParser {
             throw DagError(file: file, line: nil, "not valid YAML: \(error)")
         }
         let reader = Reader(file: file, environment: environment)
-        let top = try reader.mapping(root, "the document", allowed: ["dag_id", "description", "default_args", "tasks"])
+        let top = try reader.mapping(root, "the document", allowed: ["dag_id", "description", "schedule", "default_args", "tasks"])
         guard let idNode = top["dag_id"] else { throw reader.error(root, "dag_id is missing") }
         let dagId = try reader.string(idNode, "dag_id")
         guard Self.isIdentifier(dagId) else { throw reader.error(idNode, "dag_id '\(dagId)' may use only letters, digits, '_', '-' and '.'") }
@@ -58,8 +58,16 @@ public struct DagParser {
         }
         if let first = problems.first { throw first.adding(problems.dropFirst()) }
         guard !tasks.isEmpty else { throw reader.error(tasksNode, "the DAG has no tasks") }
-        let dag = Dag(id: dagId, description: try top["description"].map { (node) throws(DagError) in try reader.string(node, "description") } ?? "",
+        let schedule = try top["schedule"].map { (node) throws(DagError) in
+            let text = try reader.string(node, "schedule")
+            guard DagSchedule.isValid(text) else {
+                throw reader.error(node, "schedule '\(text)' is neither a preset (\(DagSchedule.presets.keys.sorted().joined(separator: ", "))) nor a cron expression of 5 fields")
+            }
+            return text
+        }
+        var dag = Dag(id: dagId, description: try top["description"].map { (node) throws(DagError) in try reader.string(node, "description") } ?? "",
                       file: file, tasks: tasks)
+        dag.schedule = schedule
         try validate(dag)
         return dag
     }

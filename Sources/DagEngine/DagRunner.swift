@@ -16,17 +16,22 @@ public final class DagRunner: Sendable {
     private let attempts = Mutex<[String: TaskAttempt]>([:])
     private let stopping = Atomic<Bool>(false)
     private let clock: any DagClock
+    /// Set for `runTask` under a scheduler: each task is its own process, so a task's record is
+    /// merged into the run's state file instead of the file being written whole.
+    private let scheduler: String?
 
-    /// `clock` times retry delays and readiness probes (tests inject a virtual one).
-    public init(dag: Dag, store: RunStore, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
-                clock: any DagClock = SystemDagClock()) {
+    /// `clock` times retry delays and readiness probes (tests inject a virtual one). `runId`:
+    /// a run id given from outside (a scheduler's); `scheduler`: who runs the tasks, for `runTask`.
+    public init(dag: Dag, store: RunStore, runId: String? = nil, scheduler: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger, clock: any DagClock = SystemDagClock()) {
         self.dag = dag
         self.store = store
         self.environment = environment
         self.logger = logger
         self.clock = clock
-        runId = RunStore.newRunId()
-        record = Mutex(RunRecord(dagId: dag.id, runId: runId, file: dag.file, state: .running, pid: getpid(), startedAt: Date(), order: dag.tasks.map(\.id),
+        self.scheduler = scheduler
+        self.runId = runId ?? RunStore.newRunId()
+        record = Mutex(RunRecord(dagId: dag.id, runId: self.runId, file: dag.file, state: .running, pid: getpid(), startedAt: Date(), order: dag.tasks.map(\.id),
                                  tasks: Dictionary(uniqueKeysWithValues: dag.tasks.map { ($0.id, RunRecord.TaskRecord(state: .pending, attempts: 0, logs: [])) })))
     }
 
@@ -95,8 +100,21 @@ public final class DagRunner: Sendable {
         return final
     }
 
-    private func execute(_ task: DagTask, client: HTTPClient) async {
-        var attemptNumber = 1
+    /// Runs one attempt of one task on its own, as a scheduler's worker asks (`dagrun task` under
+    /// Airflow, which keeps retries, time-outs and trigger rules): its services, probes and
+    /// command exactly as `run()` runs them, without retrying. Returns the task's record; nil
+    /// for an unknown task.
+    public func runTask(_ id: String, attempt: Int) async -> RunRecord.TaskRecord? {
+        guard var task = dag.task(id) else { return nil }
+        task.retries = 0
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        await execute(task, client: client, firstAttempt: max(1, attempt))
+        try? await client.shutdown()
+        return record.withLock { $0.tasks[id] }
+    }
+
+    private func execute(_ task: DagTask, client: HTTPClient, firstAttempt: Int = 1) async {
+        var attemptNumber = firstAttempt
         while true {
             let paths = TaskAttempt.Paths(
                 commandLog: store.taskLog(dag.id, runId, task: task.id, attempt: attemptNumber),
@@ -191,11 +209,32 @@ public final class DagRunner: Sendable {
             change(&task)
             record.tasks[id] = task
             do {
-                try store.save(record)
+                if let scheduler {
+                    let base = record
+                    try store.updateRun(dag.id, runId, create: {
+                        var fresh = base
+                        fresh.tasks = fresh.tasks.mapValues { _ in RunRecord.TaskRecord(state: .pending, attempts: 0, logs: []) }
+                        fresh.pid = 0
+                        return fresh
+                    }) { stored in
+                        stored.scheduler = scheduler
+                        stored.tasks[id] = task
+                        stored.state = Self.state(of: stored.tasks.values.map(\.state))
+                        stored.endedAt = stored.state == .running ? nil : Date()
+                    }
+                } else {
+                    try store.save(record)
+                }
             } catch {
                 logger.error("cannot write the run's state file", metadata: ["dag.error": "\(error)"])
             }
         }
+    }
+
+    /// A scheduler's run: running until every task is final, then success when none failed.
+    static func state(of tasks: [TaskState]) -> RunRecord.State {
+        guard tasks.allSatisfy(\.isFinal) else { return .running }
+        return tasks.allSatisfy { $0 == .success || $0 == .skipped } ? .success : .failed
     }
 
     private func save() throws {

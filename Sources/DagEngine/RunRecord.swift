@@ -48,9 +48,12 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// Set when the file still says running but its runner process is gone (killed with
     /// SIGKILL, say): the run is shown as failed. Not stored; `RunStore` decides it on reading.
     public var runnerDied = false
+    /// Who runs the tasks when not one `dagrun run` process: "airflow" for `dagrun task` under
+    /// Airflow, each task its own process. The run's state then follows from its tasks'.
+    public var scheduler: String?
 
     enum CodingKeys: String, CodingKey {
-        case state, pid, file, order, tasks
+        case state, pid, file, order, tasks, scheduler
         case dagId = "dag_id"
         case runId = "run_id"
         case startedAt = "started_at"

@@ -46,6 +46,21 @@ public struct RunStore: Sendable {
         return descriptor
     }
 
+    /// Read-modify-write of a run's state file under the run's own lock (flock), for runs whose
+    /// tasks are separate processes (`dagrun task` under a scheduler): `create` makes the record
+    /// when the run has none yet.
+    public func updateRun(_ dagId: String, _ runId: String, create: () -> RunRecord, _ change: (inout RunRecord) -> Void) throws {
+        let directory = runDirectory(dagId, runId)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open((directory as NSString).appendingPathComponent(".lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var record = (try? load(stateFile(dagId, runId))) ?? create()
+        change(&record)
+        try save(record)
+    }
+
     public func save(_ record: RunRecord) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -96,7 +111,8 @@ public struct RunStore: Sendable {
         for dag in dags {
             for run in (try? manager.contentsOfDirectory(atPath: dagDirectory(dag))) ?? [] {
                 if var record = try? load(stateFile(dag, run)) {
-                    if record.state == .running, kill(record.pid, 0) != 0, errno == ESRCH {
+                    // A scheduler's run has no runner process of its own to watch.
+                    if record.state == .running, record.scheduler == nil, kill(record.pid, 0) != 0, errno == ESRCH {
                         record.state = .failed
                         record.runnerDied = true
                     }

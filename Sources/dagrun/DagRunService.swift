@@ -2,26 +2,29 @@ import DagEngine
 import ServiceLifecycle
 import Synchronization
 
-/// One run of a DAG as a `Service`: a graceful shutdown (SIGINT, SIGTERM or SIGHUP through the
-/// command's service group) asks the runner to stop its services in reverse order.
-final class DagRunService: Service, Sendable {
+/// Work of a DAG runner as a `Service` (a whole run, or one task under a scheduler): a graceful
+/// shutdown (SIGINT, SIGTERM or SIGHUP through the command's service group) asks the runner to
+/// stop its services in reverse order.
+final class DagRunService<Outcome: Sendable>: Service, Sendable {
     let runner: DagRunner
-    private let result = Mutex<RunRecord?>(nil)
+    private let work: @Sendable (DagRunner) async throws -> Outcome
+    private let result = Mutex<Outcome?>(nil)
 
-    init(runner: DagRunner) {
+    init(runner: DagRunner, work: @escaping @Sendable (DagRunner) async throws -> Outcome) {
         self.runner = runner
+        self.work = work
     }
 
-    /// The run's final record, once it ended.
-    var record: RunRecord? { result.withLock { $0 } }
+    /// What the work returned, once it ended.
+    var outcome: Outcome? { result.withLock { $0 } }
 
     func run() async throws {
-        let runner = self.runner
-        let record = try await withGracefulShutdownHandler {
-            try await runner.run()
+        let (runner, work) = (self.runner, self.work)
+        let outcome = try await withGracefulShutdownHandler {
+            try await work(runner)
         } onGracefulShutdown: {
             runner.requestStop()
         }
-        result.withLock { $0 = record }
+        result.withLock { $0 = outcome }
     }
 }

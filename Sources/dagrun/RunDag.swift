@@ -33,12 +33,12 @@ struct RunDag: AsyncParsableCommand {
         // Unbuffered: these lines interleave with the log lines on a terminal or in a file.
         FileHandle.standardOutput.write(Data("dagrun: \(dag.id) run \(runner.runId) (logs and state in \(runner.runDirectory))\n".utf8))
         // Ctrl-C, SIGTERM and SIGHUP stop the services in reverse order instead of killing the runner.
-        let service = DagRunService(runner: runner)
+        let service = DagRunService(runner: runner) { try await $0.run() }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigint, .sigterm, .sighup], logger: logger))
         try await group.run()
-        guard let record = service.record else { throw ExitCode(1) }
+        guard let record = service.outcome else { throw ExitCode(1) }
         FileHandle.standardOutput.write(Data((StatusTable.render(record) + "\n").utf8))
         switch record.state {
         case .success: return

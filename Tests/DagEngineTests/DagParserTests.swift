@@ -151,7 +151,7 @@ import Testing
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("dags/daily_dag.yaml").path
         let dag = try DagParser(environment: [:]).parse(file: path)
-        #expect(dag.id == "daily_dag")
+        #expect(dag.id == "daily_dag" && dag.schedule == "@daily")
         #expect(dag.topologicalOrder.map(\.id) == ["run_start", "run_all", "export_watches", "train_candidate", "gate", "promote", "run_end"])
         #expect(dag.task("run_end")?.triggerRule == .allDone && dag.task("export_watches")?.upstream == ["run_all"])
         #expect(dag.task("run_all")?.triggerRule == .always)
@@ -161,6 +161,28 @@ import Testing
         #expect(notifier?.command.contains("WEBHOOK") == false)
         #expect(notifier?.command.contains("--optional") == true)
         #expect(dag.task("run_all")?.services[0].readiness?.check == .httpGet("http://127.0.0.1:4000/health/ready"))
+    }
+
+    /// Issue 31: a schedule for a scheduler (Airflow), a preset or five cron fields; dagrun turns
+    /// it into a cron line.
+    @Test func aScheduleIsAPresetOrACronExpression() throws {
+        func parse(_ schedule: String) throws -> Dag {
+            let path = NSTemporaryDirectory() + "schedule-\(UUID().uuidString).yaml"
+            try "dag_id: s\nschedule: \"\(schedule)\"\ntasks:\n  - {id: a, command: \"true\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return try DagParser(environment: [:]).parse(file: path)
+        }
+        #expect(try parse("@daily").schedule == "@daily")
+        #expect(try parse("30 2 * * 1-5").schedule == "30 2 * * 1-5")
+        #expect(DagSchedule.cron("@daily") == "0 0 * * *" && DagSchedule.cron("*/5 * * * *") == "*/5 * * * *")
+        for bad in ["daily", "@sometimes", "* * *", "1 2 3 4 x"] {
+            #expect(throws: DagError.self) { try parse(bad) }
+            #expect((try? parse(bad)) == nil)
+        }
+        do {
+            _ = try parse("@sometimes")
+        } catch {
+            #expect("\(error)".contains("schedule '@sometimes' is neither a preset"), "\(error)")
+        }
     }
 
     @Test func durationsAndBackoff() {

@@ -16,6 +16,10 @@ public enum TestEnvironment {
 
     public static var browserRequired: Bool { environment["RECO_REQUIRE_BROWSER"] != nil }
 
+    /// `RECO_TEST_AIRFLOW`: the `airflow` executable of an Apache Airflow 3 install (scripts/lib/airflow.sh).
+    public static var airflow: String? { environment["RECO_TEST_AIRFLOW"].flatMap { $0.isEmpty ? nil : $0 } }
+    public static var airflowEnabled: Bool { airflow != nil || environment["RECO_REQUIRE_AIRFLOW"] != nil }
+
     /// The database URL, or a recorded failure when a test that needs it runs without it.
     public static func requireDatabase() throws -> String {
         try #require(databaseURL, "RECO_TEST_DATABASE_URL is not set")

@@ -18,50 +18,10 @@ import TestSupport
     @Test(.enabled(if: enabled), .timeLimit(.minutes(8)))
     func theDailyDagMovesEventsIntoPostgreSQLAndClosesTheLoop() async throws {
         let database = try #require(Self.databaseURL, "RECO_TEST_DATABASE_URL is not set")
-        let work = NSTemporaryDirectory() + "daily-dag-\(UUID().uuidString.prefix(8))"
-        let topic = "daily_\(UUID().uuidString.prefix(8).lowercased())"
-        try await Shell.run("\(Self.bin)/reco synth --ratings 20000 --customers 1000 --movies 300 --seed 3 --output \(work)/raw --no-progress")
-        try await Shell.run("\(Self.bin)/reco prepare \(work)/raw --no-trim --output \(work)/prepared --no-progress")
-        // The registry's first version, promoted by hand as an operator would.
-        try await Shell.run("\(Self.bin)/reco train --registry \(work)/registry --promote --data \(work)/prepared --factors 8 --epochs 5 --ranker ease --no-progress")
-        let registry = ModelRegistry(directory: "\(work)/registry")
-        let firstVersion = try #require(try registry.currentVersion())
+        let bed = try await DailyDagBed(database: database)
+        defer { withExtendedLifetime(bed) {} }
+        let (work, topic, registry, firstVersion, environment) = (bed.work, bed.topic, bed.registry, bed.firstVersion, bed.environment)
 
-        let broker = Process()
-        broker.executableURL = URL(fileURLWithPath: "\(Self.bin)/reco")
-        broker.arguments = ["broker", "--port", String(freePort()), "--partitions", "4", "--topics", topic,
-                            "--write-config", "\(work)/kafka.properties", "--log-level", "warning"]
-        broker.standardOutput = FileHandle.nullDevice
-        broker.standardError = FileHandle.nullDevice
-        try broker.run()
-        defer {
-            // Signalled here, reaped off the pool: a defer cannot wait.
-            broker.terminate()
-            Thread { broker.waitUntilExit() }.start()
-        }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(work)/kafka.properties") { try await Task.sleep(for: .milliseconds(100)) }
-
-        // A local webhook that answers 503 to each notification's first attempt.
-        let hookPort = freePort()
-        // Started in the background by system(): Foundation's waitUntilExit hangs on a shell whose child lives on.
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let started = system("python3 \(Self.root)/scripts/lib/webhook_sink.py --port \(hookPort) --output \(work)/notifications.jsonl "
-                             + "--fail-first 1 </dev/null >\(work)/sink.log 2>&1 & echo $! >\(work)/sink.pid")
-        #expect(started == 0)
-        defer {
-            if let pid = Int32(((try? String(contentsOfFile: "\(work)/sink.pid", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
-                kill(pid, SIGKILL)
-            }
-        }
-
-        let environment = [
-            "RECO_BIN": Self.bin, "RECO_REGISTRY": "\(work)/registry", "RECO_DATA": "\(work)/prepared", "RECO_CATALOG": "\(work)/prepared/movies.csv",
-            "RECO_TRAIN_OPTIONS": "--factors 8 --epochs 5 --ranker ease", "RECO_GATE_OPTIONS": "--tolerance 1", "KAFKA_CONFIG": "\(work)/kafka.properties",
-            "DATABASE_URL": database, "RECO_EVENTS": "300", "RECO_RATE": "1000", "RECO_IDLE_SECONDS": "3", "RECO_TOPIC": topic,
-            "RECO_GROUP": "group-\(topic)", "RECO_API_PORT": String(freePort()),
-            "RECO_ARCHIVE_TARGET": "--directory \(work)/archive", "RECO_ARCHIVE_FLUSH_SIZE": "25",
-            "RECO_WEBHOOK_URL": "http://127.0.0.1:\(hookPort)/hooks/catch/1/secret-token/",
-        ]
         let status = try await Shell.run("\(Self.bin)/dagrun run dags/daily_dag.yaml --runs-dir \(work)/runs --log-level warning",
                                    environment: environment, directory: Self.root, allowFailure: true)
         let runDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(work)/runs/daily_dag").first { !$0.hasPrefix(".") })
@@ -97,13 +57,10 @@ import TestSupport
         #expect((300 / 25...300 / 25 + 4).contains(objects.count))
         #expect(runEnd.contains("objects \(objects.count), records archived 300"), "\(runEnd)")
         // reco audit says the same from Kafka's side: every offset stored and archived once.
-        let audit = try await Shell.output("\(Self.bin)/reco audit --config \(work)/kafka.properties --database-url '\(database)' --topic \(topic) "
-                                           + "--archive \(work)/archive --log-level error --json; echo exit=$?")
-        #expect(audit.hasSuffix("exit=0\n"), "\(audit)")
-        let report = try JSONParser.parse(Array((audit.components(separatedBy: "exit=").first ?? "").utf8)).array ?? []
+        let report = try await bed.audit(database: database)
         func total(_ column: String) -> Double { report.reduce(0) { $0 + ($1[column]?.number ?? 0) } }
         #expect(total("stored") == 300 && total("archived") == 300 && total("notArchived") == 0 && total("archivedTwice") == 0
-                && total("missing") == 0 && total("inDeadLetterTopic") == 0, "\(audit)")
+                && total("missing") == 0 && total("inDeadLetterTopic") == 0, "\(report)")
 
         // The loop: the day's 300 watches taught a candidate; it passed and its refit serves.
         let dayOne = try registry.currentVersion()
