@@ -219,6 +219,7 @@ public final class DagRunner: Sendable {
                     }) { stored in
                         stored.scheduler = scheduler
                         stored.tasks[id] = task
+                        Self.settleByTriggerRules(&stored.tasks, dag: dag)
                         stored.state = Self.state(of: stored.tasks.values.map(\.state))
                         stored.endedAt = stored.state == .running ? nil : Date()
                     }
@@ -227,6 +228,26 @@ public final class DagRunner: Sendable {
                 }
             } catch {
                 logger.error("cannot write the run's state file", metadata: ["dag.error": "\(error)"])
+            }
+        }
+    }
+
+    /// A scheduler never starts a task its trigger rule skips (promote after a refused gate) or
+    /// one whose upstream failed, so no `dagrun task` records it: the same rules (Airflow's)
+    /// decide it here, once its upstream tasks are final, so the state file shows the run whole.
+    static func settleByTriggerRules(_ tasks: inout [String: RunRecord.TaskRecord], dag: Dag) {
+        var changed = true
+        while changed {
+            changed = false
+            for task in dag.topologicalOrder where tasks[task.id]?.state == .pending {
+                let upstream = task.upstream.map { tasks[$0]?.state ?? .pending }
+                guard upstream.allSatisfy(\.isFinal) else { continue }
+                switch task.triggerRule.decide(upstream) {
+                case .run: continue
+                case .skip: tasks[task.id]?.state = .skipped
+                case .upstreamFailed: tasks[task.id]?.state = .upstreamFailed
+                }
+                changed = true
             }
         }
     }

@@ -288,6 +288,26 @@ import TestSupport
         #expect(text("hopeless").split(separator: "\n").count == 3, "the first start and two restarts")
     }
 
+    /// Issue 31: under a scheduler, tasks it never starts (skipped by a trigger rule, or after a
+    /// failed upstream) are settled in the state file by the same rules.
+    @Test func tasksASchedulerNeverStartsAreSettledByTheirTriggerRules() {
+        let dag = Dag(id: "settle", tasks: [
+            DagTask(id: "gate", command: "true"), DagTask(id: "promote", command: "true", upstream: ["gate"]),
+            DagTask(id: "report", command: "true", upstream: ["promote"], triggerRule: .allDone),
+            DagTask(id: "check", command: "true"), DagTask(id: "after", command: "true", upstream: ["check"]),
+        ])
+        var tasks = Dictionary(uniqueKeysWithValues: dag.tasks.map { ($0.id, RunRecord.TaskRecord(state: .pending, attempts: 0, logs: [])) })
+        tasks["gate"]?.state = .skipped
+        tasks["check"]?.state = .failed
+        DagRunner.settleByTriggerRules(&tasks, dag: dag)
+        #expect(tasks["promote"]?.state == .skipped && tasks["after"]?.state == .upstreamFailed)
+        // all_done runs once its upstream is final: the scheduler starts it, so it stays pending here.
+        #expect(tasks["report"]?.state == .pending)
+        #expect(DagRunner.state(of: tasks.values.map(\.state)) == .running)
+        tasks["report"]?.state = .success
+        #expect(DagRunner.state(of: tasks.values.map(\.state)) == .failed)
+    }
+
     @Test func oneActiveRunPerDag() throws {
         let store = RunStore(root: directory + "/runs")
         let first = try #require(try store.lock("daily"))

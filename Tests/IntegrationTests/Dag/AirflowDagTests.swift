@@ -114,5 +114,26 @@ import TestSupport
             let entry = try bed.registry.entry(served)
             #expect(served != bed.firstVersion && entry.gate?.passed == true, "\(bed.work)")
         }
+
+        // Day 2 under Airflow, the gate told to refuse: gate and promote are skipped, not
+        // failed (dagrun task exits 99, the BashOperator's skip code), run_end runs, the run
+        // succeeds, and day 1's version serves on.
+        let dayOne = try byAirflow.registry.currentVersion()
+        let runs = Set(try FileManager.default.contentsOfDirectory(atPath: "\(byAirflow.work)/runs/daily_dag"))
+        var dayTwo = environment
+        dayTwo["RECO_EVENTS"] = "100"
+        dayTwo["RECO_GATE_OPTIONS"] = "--tolerance=-1"
+        dayTwo["RECO_API_PORT"] = String(freePort())
+        let secondOutput = byAirflow.work + "/airflow-dags-test-2.log"
+        let secondStatus = try await Shell.run("{ '\(airflow)' dags test daily_dag > \(secondOutput) 2>&1; }", environment: dayTwo, directory: Self.root,
+                                               allowFailure: true)
+        let secondSaid = (try? String(contentsOfFile: secondOutput, encoding: .utf8)) ?? ""
+        #expect(secondStatus == 0 && secondSaid.contains("state=success"), "\(secondSaid.suffix(3000))")
+        let secondRun = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(byAirflow.work)/runs/daily_dag")
+            .first { !$0.hasPrefix(".") && !runs.contains($0) })
+        let second = try JSONParser.parse(Array(try String(contentsOfFile: "\(byAirflow.work)/runs/daily_dag/\(secondRun)/state.json", encoding: .utf8).utf8))
+        #expect(second["tasks"]?["gate"]?["state"]?.string == "skipped" && second["tasks"]?["promote"]?["state"]?.string == "skipped", "\(second)")
+        #expect(second["tasks"]?["run_end"]?["state"]?.string == "success" && second["state"]?.string == "success", "\(second)")
+        #expect(try byAirflow.registry.currentVersion() == dayOne)
     }
 }
