@@ -7,6 +7,7 @@ public final class ProducerMetrics: Sendable {
     private let delivered: Counter
     private let failed: Counter
     private let outstanding: Gauge
+    private let consumerLag: Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -17,6 +18,8 @@ public final class ProducerMetrics: Sendable {
         delivered = registry.makeCounter(descriptor: name("events_delivered", "total", "Events acknowledged by Kafka."))
         failed = registry.makeCounter(descriptor: name("delivery_failures", "total", "Events whose delivery failed."))
         outstanding = registry.makeGauge(descriptor: name("outstanding", "messages", "Messages produced but not yet acknowledged or failed."))
+        consumerLag = registry.makeGauge(descriptor: name("consumer_lag", "messages",
+                                                          "The consumer group's largest lag on a partition (--lag-group), as last looked at."))
     }
 
     public func produced(_ count: Int = 1) { produced.increment(by: Int64(count)) }
@@ -24,4 +27,6 @@ public final class ProducerMetrics: Sendable {
     public func delivery(succeeded: Bool) { succeeded ? delivered.increment() : failed.increment() }
 
     public func outstanding(_ count: Int) { outstanding.set(to: Double(count)) }
+
+    public func consumerLag(_ messages: Int64) { consumerLag.set(to: Double(messages)) }
 }

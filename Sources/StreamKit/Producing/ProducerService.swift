@@ -39,6 +39,9 @@ public final class ProducerService: Service, Sendable {
     public let logger: Logger
     /// Pauses sending while a consumer group is too far behind; nil: never.
     public let lagGuard: ConsumerLagGuard?
+    /// A consumer group whose lag is only reported (stats line, `reco_producer_consumer_lag`),
+    /// never waited for: the HTTP feed is polled on its own clock.
+    public let lagReport: ConsumerLagGuard?
     /// Events sent between two looks at the consumers' lag.
     public static let lagCheckEvery = 1_000
     private let result = Mutex<Outcome?>(nil)
@@ -48,7 +51,7 @@ public final class ProducerService: Service, Sendable {
 
     public init(topic: String, kafka: KafkaConfiguration, source: any EventSource, limit: Int?, createPartitions: Int? = nil, statsInterval: Duration,
          flushTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(30), metrics: ProducerMetrics? = nil, lagGuard: ConsumerLagGuard? = nil,
-         logger: Logger) {
+         lagReport: ConsumerLagGuard? = nil, logger: Logger) {
         self.topic = topic
         self.kafka = kafka
         self.source = source
@@ -60,6 +63,7 @@ public final class ProducerService: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.lagGuard = lagGuard
+        self.lagReport = lagReport
     }
 
     /// What the run delivered, once it ended.
@@ -107,11 +111,13 @@ public final class ProducerService: Service, Sendable {
             _ = await producer.flush(timeout: flushTimeout)
             await source.shutdown()
             await lagGuard?.close()
+            await lagReport?.close()
             throw error
         }
         let undelivered = await producer.flush(timeout: flushTimeout)
         await source.shutdown()
         await lagGuard?.close()
+        await lagReport?.close()
         let statistics = producer.statistics
         if undelivered > 0 {
             logger.error("messages not delivered before the flush timeout", metadata: ["producer.undelivered": "\(undelivered)"])
@@ -164,8 +170,14 @@ public final class ProducerService: Service, Sendable {
                 let statistics = producer.statistics
                 metrics?.outstanding(producer.outstanding)
                 let rate = Double(statistics.delivered - lastDelivered) / (now - lastStats).seconds
-                logger.info("stats", metadata: ["producer.produced": "\(produced)", "producer.delivered": "\(statistics.delivered)",
-                                                "producer.failed": "\(statistics.failed)", "producer.rate_per_s": "\(Int(rate))"])
+                var metadata: Logger.Metadata = ["producer.produced": "\(produced)", "producer.delivered": "\(statistics.delivered)",
+                                                 "producer.failed": "\(statistics.failed)", "producer.rate_per_s": "\(Int(rate))"]
+                if let lagReport, let lag = await lagReport.largestLag(timeout: .seconds(2)) {
+                    metadata["producer.consumer_lag"] = "\(lag)"
+                    metadata["producer.lag_group"] = "\(lagReport.group)"
+                    metrics?.consumerLag(lag)
+                }
+                logger.info("stats", metadata: metadata)
                 lastStats = now
                 lastDelivered = statistics.delivered
             }

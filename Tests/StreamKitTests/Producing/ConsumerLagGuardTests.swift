@@ -86,5 +86,32 @@ import TestSupport
         await probe.close()
         withExtendedLifetime(cluster) {}
     }
-}
 
+    /// Issue 26, item 3: the feed is never paused; its producer reports the group's lag instead,
+    /// in its stats lines and in reco_producer_consumer_lag.
+    @Test(.timeLimit(.minutes(2)))
+    func aReportedLagIsShownAndNeverWaitedFor() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        let topic = "lag-report-\(UUID().uuidString.prefix(8))"
+        try cluster.createTopic(topic, partitions: 1)
+        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
+        let warmUp = ProducerService(topic: topic, kafka: kafka, source: CountingSource(count: 10), limit: nil, statsInterval: .seconds(60), logger: logger)
+        try await warmUp.run()
+        try await consume(kafka, topic: topic, group: "readers", upTo: 10)
+        let metrics = ProducerMetrics()
+        let reported = try ConsumerLagGuard(kafka: kafka, group: "readers", topic: topic, maxLag: .max, logger: logger)
+        // 3,000 events with the group 10 in: far behind, never waited for.
+        let producer = ProducerService(topic: topic, kafka: kafka, source: CountingSource(count: 3_000), limit: nil, statsInterval: .zero,
+                                       metrics: metrics, lagReport: reported, logger: logger)
+        try await producer.run()
+        let outcome = try #require(producer.outcome)
+        #expect(outcome.delivered == 3_000 && outcome.pausedSeconds == 0)
+        var bytes: [UInt8] = []
+        metrics.registry.emit(into: &bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("reco_producer_consumer_lag_messages ") }
+        let lag = line.flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(lag.map { $0 > 0 } == true, "\(text)")
+        withExtendedLifetime(cluster) {}
+    }
+}
