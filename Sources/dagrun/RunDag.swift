@@ -15,13 +15,7 @@ struct RunDag: AsyncParsableCommand {
 
     func run() async throws {
         let logger = options.logging.bootstrap(label: "dagrun")
-        let dag: Dag
-        do {
-            dag = try DagParser().parse(file: file)
-        } catch {
-            FileHandle.standardError.write(Data("dagrun: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let dag = try DagFileLoader.load(file)
         let store = RunStore(root: options.runsDir)
         guard let lock = try store.lock(dag.id) else {
             let active = store.runs(dagId: dag.id).first { $0.state == .running }

@@ -39,13 +39,7 @@ struct RunTask: AsyncParsableCommand {
 
     func run() async throws {
         let logger = options.logging.bootstrap(label: "dagrun")
-        let dag: Dag
-        do {
-            dag = try DagParser().parse(file: file)
-        } catch {
-            FileHandle.standardError.write(Data("dagrun: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let dag = try DagFileLoader.load(file)
         guard let task = dag.task(taskId) else {
             FileHandle.standardError.write(Data("dagrun: \(file): no task '\(taskId)' (tasks: \(dag.tasks.map(\.id).joined(separator: ", ")))\n".utf8))
             throw ExitCode(2)

@@ -14,17 +14,7 @@ struct ValidateDag: ParsableCommand {
     var json = false
 
     func run() throws {
-        let dag: Dag
-        do {
-            dag = try DagParser().parse(file: file)
-        } catch {
-            if json {
-                print(Self.errorJSON("\(error)"))
-            } else {
-                FileHandle.standardError.write(Data("dagrun: \(error)\n".utf8))
-            }
-            throw ExitCode(2)
-        }
+        let dag = json ? try DagFileLoader.load(file, report: { print(Self.errorJSON($0)) }) : try DagFileLoader.load(file)
         if json {
             print(String(decoding: Self.json(dag), as: UTF8.self))
             return

@@ -46,20 +46,37 @@ import TestSupport
         await consumer.close()
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func aProducerPausesWhileTheGroupIsTooFarBehindAndGoesOnWhenItCatchesUp() async throws {
+    /// A one-partition topic on a fresh mock cluster.
+    private struct Bed {
+        let cluster: KafkaMockCluster
+        let topic: String
+        let kafka: KafkaConfiguration
+    }
+
+    private func makeBed(_ prefix: String) throws -> Bed {
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        let topic = "lag-\(UUID().uuidString.prefix(8))"
+        let topic = "\(prefix)-\(UUID().uuidString.prefix(8))"
         try cluster.createTopic(topic, partitions: 1)
         let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
+        return Bed(cluster: cluster, topic: topic, kafka: kafka)
+    }
+
+    /// The group "readers" has read the first 10 events of the topic.
+    private func warmUp(_ bed: Bed) async throws {
+        let producer = ProducerService(topic: bed.topic, kafka: bed.kafka, source: CountingSource(count: 10), limit: nil, statsInterval: .seconds(60), logger: logger)
+        try await producer.run()
+        try await consume(bed.kafka, topic: bed.topic, group: "readers", upTo: 10)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aProducerPausesWhileTheGroupIsTooFarBehindAndGoesOnWhenItCatchesUp() async throws {
+        let bed = try makeBed("lag")
+        let (topic, kafka) = (bed.topic, bed.kafka)
         let guarded = try ConsumerLagGuard(kafka: kafka, group: "readers", topic: topic, maxLag: 500, logger: logger)
         #expect(await guarded.largestLag() == nil, "a group that committed nothing holds nobody")
         #expect(await guarded.clusterId()?.hasPrefix("mockCluster") == true, "how the embedded broker is told apart")
 
-        // The group has read the first 10 events.
-        let warmUp = ProducerService(topic: topic, kafka: kafka, source: CountingSource(count: 10), limit: nil, statsInterval: .seconds(60), logger: logger)
-        try await warmUp.run()
-        try await consume(kafka, topic: topic, group: "readers", upTo: 10)
+        try await warmUp(bed)
         #expect(await guarded.largestLag() == 0)
 
         let producer = ProducerService(topic: topic, kafka: kafka, source: CountingSource(count: 3_000), limit: nil, statsInterval: .seconds(60),
@@ -84,20 +101,16 @@ import TestSupport
         #expect(outcome.pausedSeconds >= 1.5, "\(outcome.summary)")
         #expect(await end() == 3_010)
         await probe.close()
-        withExtendedLifetime(cluster) {}
+        withExtendedLifetime(bed) {}
     }
 
     /// Issue 26, item 3: the feed is never paused; its producer reports the group's lag instead,
     /// in its stats lines and in reco_producer_consumer_lag.
     @Test(.timeLimit(.minutes(2)))
     func aReportedLagIsShownAndNeverWaitedFor() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        let topic = "lag-report-\(UUID().uuidString.prefix(8))"
-        try cluster.createTopic(topic, partitions: 1)
-        let kafka = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
-        let warmUp = ProducerService(topic: topic, kafka: kafka, source: CountingSource(count: 10), limit: nil, statsInterval: .seconds(60), logger: logger)
-        try await warmUp.run()
-        try await consume(kafka, topic: topic, group: "readers", upTo: 10)
+        let bed = try makeBed("lag-report")
+        let (topic, kafka) = (bed.topic, bed.kafka)
+        try await warmUp(bed)
         let metrics = ProducerMetrics()
         let reported = try ConsumerLagGuard(kafka: kafka, group: "readers", topic: topic, maxLag: .max, logger: logger)
         // 3,000 events with the group 10 in: far behind, never waited for.
@@ -112,6 +125,6 @@ import TestSupport
         let line = text.split(separator: "\n").first { $0.hasPrefix("reco_producer_consumer_lag_messages ") }
         let lag = line.flatMap { Double($0.split(separator: " ").last ?? "") }
         #expect(lag.map { $0 > 0 } == true, "\(text)")
-        withExtendedLifetime(cluster) {}
+        withExtendedLifetime(bed) {}
     }
 }
