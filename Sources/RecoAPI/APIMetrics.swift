@@ -20,6 +20,16 @@ final class APIMetrics: Sendable {
     private let followLag: Gauge
     private let scoreCacheCustomers: Gauge
     private let scoreCacheEvictions: Gauge
+    private let scanPasses: Gauge
+    private let scanLists: Gauge
+    /// The request series seen so far (bounded like their labels).
+    private let requestSeries = Mutex<[RequestSeries: (requests: Counter, latency: DurationHistogram)]>([:])
+
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -44,20 +54,35 @@ final class APIMetrics: Sendable {
         overlayEvictions = registry.makeGauge(descriptor: online("overlay_evictions", "total", "Customers evicted from the overlay (least recently active first)."))
         scoreCacheCustomers = registry.makeGauge(descriptor: online("score_cache_customers", "count", "Customers whose folded EASE scores the served model keeps."))
         scoreCacheEvictions = registry.makeGauge(descriptor: online("score_cache_evictions", "total", "Customers evicted from the served model's score cache (least recently active first)."))
+        scanPasses = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "serving", metricName: "scan_passes", unitName: "total",
+                                                                         helpText: "Passes over the served model's movie factors (each serves up to 8 concurrent lists)."))
+        scanLists = registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "serving", metricName: "scan_lists", unitName: "total",
+                                                                        helpText: "Lists made by those passes: scan_lists / scan_passes is the mean batch."))
         followLag = registry.makeGauge(descriptor: online("lag", "messages", "Messages of the watch log not read yet (-1 while unknown)."))
     }
 
     /// Counts and times one request under its route template.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "requests", unitName: "total",
-                                             helpText: "HTTP requests by route template, method and status."),
-            labels: labels).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                                             helpText: "HTTP request latency by route template and method."),
-            labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let series = requestSeries.withLock { $0[key] } ?? makeRequestSeries(key)
+        series.requests.increment()
+        series.latency.record(duration)
+    }
+
+    /// The registry's lookup builds the metric's name and checks its help text on every call
+    /// (a tenth of a cheap route's CPU at 15,000 req/s): each series is looked up once.
+    private func makeRequestSeries(_ key: RequestSeries) -> (requests: Counter, latency: DurationHistogram) {
+        let series = (
+            requests: registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "requests", unitName: "total",
+                                                 helpText: "HTTP requests by route template, method and status."),
+                labels: [("route", key.route), ("method", key.method), ("status", String(key.status))]),
+            latency: registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(namespace: "reco", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                                                 helpText: "HTTP request latency by route template and method."),
+                labels: [("route", key.route), ("method", key.method)], buckets: Self.latencyBuckets))
+        requestSeries.withLock { $0[key] = series }
+        return series
     }
 
     func modelLoaded(_ model: ServingModel) {
@@ -99,7 +124,12 @@ final class APIMetrics: Sendable {
         reloadFailures.increment()
     }
 
-    func text() -> [UInt8] {
+    /// The registry as Prometheus text, with the served model's scan batching counted up to now.
+    func text(serving: ServingModel?) -> [UInt8] {
+        if let counts = serving?.batcher.counts {
+            scanPasses.set(to: Double(counts.passes))
+            scanLists.set(to: Double(counts.lists))
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer

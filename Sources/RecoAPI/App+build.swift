@@ -34,6 +34,6 @@ func buildRouter(models: ModelHolder, metrics: APIMetrics, adminToken: AdminToke
     OnlineController(models: models, database: history).addRoutes(to: router)
     MoviesController(models: models).addRoutes(to: router)
     ModelController(models: models, adminToken: adminToken).addRoutes(to: router)
-    DocsController(metrics: metrics).addRoutes(to: router)
+    DocsController(metrics: metrics, models: models).addRoutes(to: router)
     return router
 }

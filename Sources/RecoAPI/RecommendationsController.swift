@@ -27,20 +27,20 @@ struct RecommendationsController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/v1/customers/:id/recommendations") { request, context in
-            try self.customer(request, context)
+            try await self.customer(request, context)
         }
         router.post("/v1/recommendations/batch") { request, context in
             try await self.batch(request, context)
         }
     }
 
-    func customer(_ request: Request, _ context: some RequestContext) throws -> Response {
+    func customer(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let id = try ParameterParsing.id(context.parameters.get("id").map { Substring($0) }, field: "id")
         let limit = try ParameterParsing.limit(request.uri.queryParameters["limit"])
         let excludeRated = try ParameterParsing.flag(request.uri.queryParameters["exclude_rated"], field: "exclude_rated", default: true)
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.serving else { throw APIError.notReady }
-        let result = serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering)
+        let result = await serving.recommend(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering)
         return try JSONResponse.make(CustomerResponse(customerId: id, modelVersion: serving.version, coldStart: result.coldStart,
                                                       rankedBy: result.rankedBy,
                                                       items: RecommendedMovie.list(result.items, catalog: serving.catalog)))
@@ -65,10 +65,8 @@ struct RecommendationsController {
         let ordering = try ParameterParsing.ordering(decoded.ranker.map { Substring($0) })
         guard let serving = models.serving else { throw APIError.notReady }
         let watching = decoded.watchingByCustomer
-        let results = ids.map { id in
-            serving.recommend(customerId: id, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering,
-                              watchingNow: watching[id] ?? [])
-        }
+        let results = serving.recommend(customerIds: ids, limit: limit, excludeRated: decoded.excludeRated ?? true, ordering: ordering,
+                                        watchingNow: watching)
         let batch = RecommendationBatch(modelVersion: serving.version,
                                         results: results.map { CustomerRecommendations($0, catalog: serving.catalog) })
         return JSONResponse.make(bytes: batch.jsonBytes())

@@ -8,15 +8,15 @@ struct SeedController {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/suggested_movies") { request, _ in
-            try self.suggested(request)
+            try await self.suggested(request)
         }
     }
 
-    func suggested(_ request: Request) throws -> Response {
+    func suggested(_ request: Request) async throws -> Response {
         let customer = try ParameterParsing.id(request.uri.queryParameters["Cust_Id"], field: "Cust_Id")
         let ordering = try ParameterParsing.ordering(request.uri.queryParameters["ranker"])
         guard let serving = models.serving else { throw APIError.notReady }
-        let result = serving.recommend(customerId: customer, limit: 10, ordering: ordering)
+        let result = await serving.recommend(customerId: customer, limit: 10, ordering: ordering)
         return JSONResponse.make(bytes: Self.pandasJSON(result.items, catalog: serving.catalog))
     }
 

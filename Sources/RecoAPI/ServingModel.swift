@@ -22,6 +22,8 @@ final class ServingModel: Sendable {
     /// EASE scores of recently active customers, kept watch by watch by the follower (nil for
     /// other rankers or a zero budget).
     let scoreCache: FoldedScoreCache?
+    /// Shares passes over the movie factors between concurrent requests.
+    let batcher: ScanBatcher
 
     /// The default budget of `scoreCache`: 256 MiB (32,000 customers of 2,000 movies, 3,700 of
     /// Netflix's 17,770).
@@ -33,6 +35,7 @@ final class ServingModel: Sendable {
         cutoffMilliseconds = RFC3339.microsecondsSinceEpoch(recommender.model.metadata.effectiveCutoff).map { $0 / 1_000 }
         logPositions = recommender.model.metadata.logPositions
         overlay = OnlineOverlay(capacity: overlayCustomers)
+        batcher = ScanBatcher(recommender: recommender)
         self.recommender = recommender
         self.catalog = catalog
         self.path = path
@@ -47,14 +50,29 @@ final class ServingModel: Sendable {
 
     /// A customer's list with what this replica knows beyond the model file folded in: the
     /// watches read from the log (`overlay`) and the movies being watched now (`watchingNow`, from
-    /// the request).
+    /// the request). A factor scan shares its pass over the movie rows with concurrent requests.
     func recommend(customerId: UInt32, limit: Int, excludeRated: Bool = true, ordering: Recommender.Ordering = .ranker,
-                   watchingNow: [UInt32] = []) -> Recommendation {
+                   watchingNow: [UInt32] = []) async -> Recommendation {
+        switch plan(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, watchingNow: watchingNow) {
+        case .answered(let recommendation): recommendation
+        case .scan(let scan): await batcher.list(scan)
+        }
+    }
+
+    /// Lists of many customers: their factor scans share passes over the movie rows.
+    func recommend(customerIds: [UInt32], limit: Int, excludeRated: Bool, ordering: Recommender.Ordering,
+                   watchingNow: [UInt32: [UInt32]]) -> [Recommendation] {
+        recommender.resolve(customerIds.map { id in
+            plan(customerId: id, limit: limit, excludeRated: excludeRated, ordering: ordering, watchingNow: watchingNow[id] ?? [])
+        })
+    }
+
+    private func plan(customerId: UInt32, limit: Int, excludeRated: Bool, ordering: Recommender.Ordering, watchingNow: [UInt32]) -> ListPlan {
         var watched = overlay.watchedMovieIds(of: customerId)
         for movie in watchingNow where !watched.contains(movie) { watched.append(movie) }
         var folded = watched.isEmpty ? nil : recommender.foldIn(customerId: customerId, watched: watched)
         if let scoreCache, let history = folded, ordering == .ranker { folded = scoreCache.withScores(customerId: customerId, history) }
-        return recommender.recommend(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, folded: folded)
+        return recommender.plan(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, folded: folded)
     }
 
     /// After the follower folded a watch of `customerId` into `overlay`: brings the customer's

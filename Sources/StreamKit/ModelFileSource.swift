@@ -16,11 +16,13 @@ public struct ModelFileSource: RecommendationSource {
 
     public func recommend(_ customerIds: [UInt32], watching: [RecommendationBatchRequest.Watching], limit: Int) async throws -> RecommendationBatch {
         let byCustomer = RecommendationBatchRequest(customerIds: [], watching: watching).watchingByCustomer
-        let results = customerIds.map { customerId in
+        // Planned one by one, scored together: the factor scans share their passes over the movie rows.
+        let plans = customerIds.map { customerId in
             let movies = byCustomer[customerId] ?? []
             let folded = movies.isEmpty ? nil : recommender.foldIn(customerId: customerId, watched: movies)
-            return CustomerRecommendations(recommender.recommend(customerId: customerId, limit: limit, folded: folded), catalog: catalog)
+            return recommender.plan(customerId: customerId, limit: limit, folded: folded)
         }
+        let results = recommender.resolve(plans).map { CustomerRecommendations($0, catalog: catalog) }
         return RecommendationBatch(modelVersion: recommender.model.metadata.version, results: results)
     }
 

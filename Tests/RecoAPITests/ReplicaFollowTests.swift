@@ -76,7 +76,7 @@ import TestSupport
         #expect(served == lists(second, customers: customers))
         #expect(!served[0].contains(3))
         #expect(!served[4].contains(4) && !served[4].contains(5))
-        let newcomer = first.holder.serving!.recommend(customerId: 900, limit: 3)
+        let newcomer = await first.holder.serving!.recommend(customerId: 900, limit: 3)
         #expect(!newcomer.coldStart)
         // Both replicas kept the EASE scores of the five customers who watched, and say so.
         #expect(first.holder.serving?.scoreCache?.count == 5)
@@ -212,7 +212,7 @@ import TestSupport
         let lost = range.lowerBound - 5
         #expect(replica.follower.status.lost == lost, "\(replica.follower.status)")
         #expect(replica.follower.status.lastGap == "\(topic)[0] offsets 5…\(range.lowerBound - 1) (\(Decimals.grouped(Int(lost))) events)")
-        let text = String(decoding: replica.metrics.text(), as: UTF8.self)
+        let text = String(decoding: replica.metrics.text(serving: nil), as: UTF8.self)
         #expect(text.contains("reco_stream_lost_events_total{service=\"reco-api\",topic=\"\(topic)\",partition=\"0\"} \(lost)"), "\(text)")
         let app = Application(router: buildRouter(models: replica.holder, metrics: APIMetrics(), adminToken: nil))
         try await app.test(.router) { client in

@@ -76,7 +76,7 @@ struct ReplicaHarness {
     func waitForMetrics(_ replica: Replica, containing lines: [String]) async throws {
         var text = ""
         for _ in 0..<100 {
-            text = String(decoding: replica.metrics.text(), as: UTF8.self)
+            text = String(decoding: replica.metrics.text(serving: nil), as: UTF8.self)
             if lines.allSatisfy({ text.split(separator: "\n").contains(Substring($0)) }) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -85,6 +85,6 @@ struct ReplicaHarness {
 
     func lists(_ replica: Replica, customers: [UInt32]) -> [[UInt32]] {
         let serving = replica.holder.serving!
-        return customers.map { serving.recommend(customerId: $0, limit: 3).items.map(\.movieId) }
+        return serving.recommend(customerIds: customers, limit: 3, excludeRated: true, ordering: .ranker, watchingNow: [:]).map { $0.items.map(\.movieId) }
     }
 }

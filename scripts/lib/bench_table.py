@@ -5,13 +5,28 @@ Reads JSON lines from stdin: {"figure": str, "value": float, "unit": str, "targe
 "better": "lower"|"higher", "note": str (optional)}.
 """
 import json
+import os
 import sys
 
 def number(value):
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
+def machine():
+    """The CPU the figures were measured on: machines of one kind differ, so a figure names it."""
+    model, cores = "unknown CPU", os.cpu_count()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {cores} cores"
+
+
 rows = [json.loads(line) for line in sys.stdin if line.strip()]
+print(f"measured on: {machine()}")
 header = ("figure", "measured", "target", "ratio", "met")
 table = [header]
 notes = []

@@ -1,31 +1,60 @@
 /// The scans that choose the top movies, and the answer they become.
 extension Recommender {
-    /// Factor models in one pass: each movie not in `rated` is scored (bias + x·y) and offered
-    /// to the selector at once, with no score buffer.
-    @inline(__always)
-    func selectByDot(_ customer: UnsafePointer<Float>, _ movies: UnsafePointer<Float>, stride: Int, bias: UnsafeBufferPointer<Float>?,
-                             rated: UnsafeBufferPointer<UInt32>, into selector: inout TopNSelector) {
-        var nextRated = 0
-        func offer(_ score: Float, _ movie: Int) {
-            if nextRated < rated.count {
-                while nextRated < rated.count && Int(rated[nextRated]) < movie { nextRated += 1 }
-                if nextRated < rated.count && Int(rated[nextRated]) == movie { return }
+    /// Factor models, up to `maximumScanBatch` customers in one pass over the movie rows: each
+    /// chunk of movies is scored for every customer of the batch (`MovieFactorBlocks`), then
+    /// each customer's movies in `excluded` are set to -∞, the bias added, and the chunk offered
+    /// to that customer's selector. A customer's scores are the same whatever the batch.
+    func selectByDot(_ scans: ArraySlice<FactorScan>, blocks: MovieFactorBlocks, bias: UnsafeBufferPointer<Float>?) -> [TopNSelector] {
+        let batch = scans.count
+        let stride = blocks.stride
+        precondition(batch <= Self.maximumScanBatch, "a pass serves at most maximumScanBatch customers")
+        var vectors: [Float] = []
+        vectors.reserveCapacity(batch * stride)
+        for scan in scans {
+            precondition(scan.factors.count == stride, "a scan's factors have the model's stride")
+            vectors += scan.factors
+        }
+        var selectors = scans.map { TopNSelector(capacity: $0.limit) }
+        var cursors = [Int](repeating: 0, count: batch)
+        let chunk = MovieFactorBlocks.chunk
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: batch * chunk)
+        defer { scores.deallocate() }
+        vectors.withUnsafeBufferPointer { vectors in
+            var first = 0
+            while first < blocks.count {
+                blocks.scoreChunk(first: first, factors: vectors.baseAddress!, customers: batch, into: scores)
+                let length = min(chunk, blocks.count - first)
+                for (slot, scan) in scans.enumerated() {
+                    let row = scores + slot * chunk
+                    var next = cursors[slot]
+                    while next < scan.excluded.count && Int(scan.excluded[next]) < first + chunk {
+                        row[Int(scan.excluded[next]) - first] = -.infinity
+                        next += 1
+                    }
+                    cursors[slot] = next
+                    if let bias {
+                        for movie in 0..<length { row[movie] = bias[first + movie] + row[movie] }
+                    }
+                    offer(row, count: length, first: first, into: &selectors[slot])
+                }
+                first += chunk
             }
-            let total = (bias?[movie] ?? 0) + score
-            if total >= selector.threshold { selector.consider(total, movie: movie) }
         }
-        // Four movies at a time: their dot products run as independent chains.
-        let count = model.movieCount
-        var movie = 0
-        while movie + 4 <= count {
-            let row = movies + movie * stride
-            let scores = VectorMath.dot4(customer, row, row + stride, row + 2 * stride, row + 3 * stride, count: stride)
-            for lane in 0..<4 { offer(scores[lane], movie + lane) }
-            movie += 4
-        }
-        while movie < count {
-            offer(VectorMath.dot(customer, movies + movie * stride, count: stride), movie)
-            movie += 1
+        return selectors
+    }
+
+    /// Offers `count` scores (movies from `first`) to the selector, skipping -∞ (left out): one
+    /// comparison with a threshold held in a register per movie, a branch that is almost never
+    /// taken once the list is full.
+    @inline(__always)
+    private func offer(_ scores: UnsafeMutablePointer<Float>, count: Int, first: Int, into selector: inout TopNSelector) {
+        var threshold = selector.threshold
+        for index in 0..<count {
+            let score = scores[index]
+            if score >= threshold && score != -.infinity {
+                selector.consider(score, movie: first + index)
+                threshold = selector.threshold
+            }
         }
     }
 

@@ -10,6 +10,10 @@ public struct Recommender: Sendable {
     public static let maximumLimit = 1_000
     /// EASE's popularity prior, computed once per model.
     let prior: [Float]
+    /// The movie factors laid out for scans (`FactorScan`): the ranker's (iALS) and the SVD's,
+    /// nil where the file has none.
+    let rankerBlocks: MovieFactorBlocks?
+    let svdBlocks: MovieFactorBlocks?
     /// iALS movie factor norms for cosine similarity, computed once per model.
     let rankerNorms: [Float]
     /// iALS fold-in: the solver with the model's parameters, YᵀY of its movie factors and the
@@ -49,6 +53,10 @@ public struct Recommender: Sendable {
         } else {
             movieIndexTable = []
         }
+        rankerBlocks = model.ranker == .ials ? model.rankerMovieRows.baseAddress.map {
+            MovieFactorBlocks(rows: $0, count: model.movieCount, stride: model.rankerStride)
+        } : nil
+        svdBlocks = model.movieFactors.baseAddress.map { MovieFactorBlocks(rows: $0, count: model.movieCount, stride: model.stride) }
         if model.ranker == .ials, let rows = model.rankerMovieRows.baseAddress {
             rankerNorms = (0..<model.movieCount).map { VectorMath.squaredNorm(rows + $0 * model.rankerStride, count: model.rankerStride).squareRoot() }
         } else {
@@ -73,12 +81,21 @@ public struct Recommender: Sendable {
     /// a movie the ranker knows: then the ranker scores their watches as their history.
     public func recommend(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker,
                           folded: FoldedHistory? = nil) -> Recommendation {
+        switch plan(customerId: customerId, limit: limit, excludeRated: excludeRated, ordering: ordering, folded: folded) {
+        case .answered(let recommendation): recommendation
+        case .scan(let scan): self.scan([scan])[0]
+        }
+    }
+
+    /// What `recommend` does for this customer: the answer, or the factor scan that gives it.
+    public func plan(customerId: UInt32, limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker,
+                     folded: FoldedHistory? = nil) -> ListPlan {
         let limit = min(max(limit, 0), Self.maximumLimit)
         let useRanker = ordering == .ranker && model.ranker != nil
         let watched = folded?.movies ?? []
         let customer = model.customerIndex(of: customerId)
         if customer == nil && (watched.isEmpty || !useRanker) {
-            return coldStart(customerId, limit: limit, useRanker: useRanker, excluding: excludeRated ? watched : [])
+            return .answered(coldStart(customerId, limit: limit, useRanker: useRanker, excluding: excludeRated ? watched : []))
         }
         let trained = trainingHistory(customer).movies
         guard excludeRated else {
@@ -94,11 +111,10 @@ public struct Recommender: Sendable {
     }
 
     private func rank(_ customerId: UInt32, customer: Int?, folded: FoldedHistory?, useRanker: Bool, limit: Int,
-                      excluded: UnsafeBufferPointer<UInt32>) -> Recommendation {
-        var selector = TopNSelector(capacity: limit)
-        let rankedBy: RankedBy
+                      excluded: UnsafeBufferPointer<UInt32>) -> ListPlan {
         switch useRanker ? model.ranker : nil {
         case .ease:
+            var selector = TopNSelector(capacity: limit)
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: scoreCount)
             defer { scores.deallocate() }
             if let kept = folded?.rankerScores, kept.count == scoreCount {
@@ -106,39 +122,38 @@ public struct Recommender: Sendable {
                 kept.withUnsafeBufferPointer { scores.update(from: $0.baseAddress!, count: scoreCount) }
             } else if !easeScores(customer: customer, watched: folded?.movies ?? [], into: scores) {
                 // A customer whose ratings carry no positive weight (all low stars): the popular list.
-                return popular(customerId, customer: customer, rated: excluded, limit: limit)
+                return .answered(popular(customerId, customer: customer, rated: excluded, limit: limit))
             }
             select(scores, rated: excluded, into: &selector)
-            rankedBy = .ease
+            return .answered(makeRecommendation(customerId, customer: customer, coldStart: false, selector, rankedBy: .ease))
         case .ials:
-            guard let movies = model.rankerMovieRows.baseAddress else {
-                return popular(customerId, customer: customer, rated: excluded, limit: limit)
+            let stride = model.rankerStride
+            if model.rankerMovieRows.baseAddress != nil, let own = folded?.rankerFactors, own.count >= stride {
+                return .scan(FactorScan(customerId: customerId, customer: customer, limit: limit, rankedBy: .ials,
+                                        factors: Array(own.prefix(stride)), excluded: Array(excluded)))
             }
-            if let own = folded?.rankerFactors, own.count >= model.rankerStride {
-                own.withUnsafeBufferPointer { own in
-                    selectByDot(own.baseAddress!, movies, stride: model.rankerStride, bias: nil, rated: excluded, into: &selector)
-                }
-            } else if let customer, let own = model.rankerCustomerFactors.baseAddress {
-                selectByDot(own + customer * model.rankerStride, movies, stride: model.rankerStride, bias: nil, rated: excluded, into: &selector)
-            } else {
-                return popular(customerId, customer: customer, rated: excluded, limit: limit)
+            if model.rankerMovieRows.baseAddress != nil, let customer, let own = model.rankerCustomerFactors.baseAddress {
+                return .scan(FactorScan(customerId: customerId, customer: customer, limit: limit, rankedBy: .ials,
+                                        factors: Array(UnsafeBufferPointer(start: own + customer * stride, count: stride)),
+                                        excluded: Array(excluded)))
             }
-            rankedBy = .ials
+            return .answered(popular(customerId, customer: customer, rated: excluded, limit: limit))
         case nil:
             // b_i + q_i·p_u: the SVD's order (μ and b_u are the same for every movie).
-            if let customer, let movies = model.movieFactors.baseAddress, let own = model.customerFactors.baseAddress {
-                selectByDot(own + customer * model.stride, movies, stride: model.stride, bias: model.movieBias, rated: excluded, into: &selector)
+            if let customer, model.movieFactors.baseAddress != nil, let own = model.customerFactors.baseAddress {
+                return .scan(FactorScan(customerId: customerId, customer: customer, limit: limit, rankedBy: .svd,
+                                        factors: Array(UnsafeBufferPointer(start: own + customer * model.stride, count: model.stride)),
+                                        excluded: Array(excluded)))
             }
-            rankedBy = .svd
+            return .answered(makeRecommendation(customerId, customer: customer, coldStart: false, TopNSelector(capacity: limit), rankedBy: .svd))
         }
-        return makeRecommendation(customerId, customer: customer, coldStart: false, selector, rankedBy: rankedBy)
     }
 
     /// Recommendations for many customers, in the order given. (Scoring a batch of EASE
     /// customers a block of movies at a time, so that row slices are reused from L2, was tried:
     /// 30–38 µs per customer against 25–28 one at a time in the stream bench.)
     public func recommend(customerIds: [UInt32], limit: Int = 10, excludeRated: Bool = true, ordering: Ordering = .ranker) -> [Recommendation] {
-        customerIds.map { recommend(customerId: $0, limit: limit, excludeRated: excludeRated, ordering: ordering) }
+        resolve(customerIds.map { plan(customerId: $0, limit: limit, excludeRated: excludeRated, ordering: ordering) })
     }
 
     /// A customer's training history (dense movie indices, ascending) and the weight of each;
