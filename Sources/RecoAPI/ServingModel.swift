@@ -1,5 +1,6 @@
 import Foundation
 import RecoCore
+import Synchronization
 
 /// A loaded model with what serving needs around it: its catalogue, the overlay of watches folded
 /// in since its cutoff and its kept scores. Requests hold on to the instance they started with,
@@ -91,12 +92,19 @@ final class ServingModel: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 let started = ContinuousClock.now
+                // The catalogue is parsed while the model file is read and verified.
+                let catalogRead = Mutex<Result<MovieCatalog, any Error>>(.success(MovieCatalog()))
+                let reading = DispatchGroup()
+                if let moviesPath {
+                    DispatchQueue.global(qos: .userInitiated).async(group: reading) {
+                        let result = Result { try MovieCatalog.load(path: moviesPath) }
+                        catalogRead.withLock { $0 = result }
+                    }
+                }
                 do {
                     let model = try RecoModel(path: modelPath)
-                    var catalog = MovieCatalog()
-                    if let moviesPath {
-                        catalog = try MovieCatalog.load(path: moviesPath)
-                    }
+                    reading.wait()
+                    let catalog = try catalogRead.withLock { $0 }.get()
                     let seconds = (ContinuousClock.now - started).seconds
                     continuation.resume(returning: ServingModel(recommender: Recommender(model: model), catalog: catalog,
                                                                 path: modelPath, loadedAt: Date(), loadSeconds: seconds,
