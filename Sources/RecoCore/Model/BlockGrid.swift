@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ratings split into a T×T grid of blocks by customer group and movie group (as LIBMF does),
 /// so that T blocks sharing no customer and no movie can be trained at the same time.
 ///
@@ -24,32 +26,52 @@ struct BlockGrid {
         let customersPerGroup = (ratings.customerCount + size - 1) / size
 
         // Key = (block, customer rank within its group): a counting sort by key groups each
-        // block's ratings by customer.
+        // block's ratings by customer. Keys are computed in parallel parts (8M random lookups).
         let keyCount = size * size * customersPerGroup
         var keys = [UInt32](repeating: 0, count: ratings.count)
-        var counts = [Int](repeating: 0, count: keyCount + 1)
-        for row in 0..<ratings.count {
-            let rank = Int(customerRank[Int(ratings.customers[row])])
-            let block = (rank % size) * size + Int(movieGroup[Int(ratings.movies[row])])
-            let key = block * customersPerGroup + rank / size
-            keys[row] = UInt32(key)
-            counts[key + 1] += 1
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, ratings.count / 65_536))
+        keys.withUnsafeMutableBufferPointer { keys in
+            let output = SendablePointer(keys.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for row in (ratings.count * part / parts)..<(ratings.count * (part + 1) / parts) {
+                    let rank = Int(customerRank[Int(ratings.customers[row])])
+                    let block = (rank % size) * size + Int(movieGroup[Int(ratings.movies[row])])
+                    output.pointer[row] = UInt32(block * customersPerGroup + rank / size)
+                }
+            }
         }
+        var counts = [Int](repeating: 0, count: keyCount + 1)
+        for key in keys { counts[Int(key) + 1] += 1 }
         for index in 0..<keyCount { counts[index + 1] += counts[index] }
         start = (0...(size * size)).map { counts[$0 * customersPerGroup] }
 
         var position = counts
-        var placed = [Entry](repeating: Entry(customer: 0, movie: 0, stars: 0), count: ratings.count)
-        for row in 0..<ratings.count {
-            let key = Int(keys[row])
-            placed[position[key]] = Entry(customer: ratings.customers[row], movie: ratings.movies[row], stars: ratings.stars[row])
-            position[key] += 1
+        var placed = [Entry](unsafeUninitializedCapacity: ratings.count) { buffer, initialized in
+            for row in 0..<ratings.count {
+                let key = Int(keys[row])
+                buffer[position[key]] = Entry(customer: ratings.customers[row], movie: ratings.movies[row], stars: ratings.stars[row])
+                position[key] += 1
+            }
+            initialized = ratings.count
         }
-        // Shuffle each customer's ratings in place (short, cache-local runs).
-        for key in 0..<keyCount where counts[key + 1] - counts[key] > 1 {
-            let base = counts[key]
-            for index in Swift.stride(from: counts[key + 1] - base - 1, to: 0, by: -1) {
-                placed.swapAt(base + index, base + random.next(below: index + 1))
+        // Shuffle each customer's ratings in place (short, cache-local runs), in parallel parts:
+        // each customer's run has a random stream of its own, so the order does not depend on the parts.
+        let shuffleSeed = random.next()
+        let runs = counts
+        placed.withUnsafeMutableBufferPointer { placed in
+            let output = SendablePointer(placed.baseAddress!)
+            let keyParts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, keyCount / 1_024))
+            DispatchQueue.concurrentPerform(iterations: keyParts) { part in
+                for key in (keyCount * part / keyParts)..<(keyCount * (part + 1) / keyParts) where runs[key + 1] - runs[key] > 1 {
+                    var stream = SplitMix64(seed: shuffleSeed, stream: UInt64(key))
+                    let base = runs[key]
+                    for index in Swift.stride(from: runs[key + 1] - base - 1, to: 0, by: -1) {
+                        let other = base + stream.next(below: index + 1)
+                        let swapped = output.pointer[base + index]
+                        output.pointer[base + index] = output.pointer[other]
+                        output.pointer[other] = swapped
+                    }
+                }
             }
         }
         entries = placed
