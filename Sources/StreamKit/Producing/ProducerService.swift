@@ -136,6 +136,9 @@ public final class ProducerService: Service, Sendable {
             if let limit, produced >= limit { break }
             if let lagGuard, produced - lastLagCheck >= Self.lagCheckEvery {
                 lastLagCheck = produced
+                // The lag is measured against the log end: the events still queued here are not in
+                // it yet, and under load the check would see too little lag and let the producer on.
+                _ = await producer.flush(timeout: flushTimeout)
                 let waited = try await lagGuard.waitWhileBehind(logger: logger) { Task.isShuttingDownGracefully }
                 paused.withLock { $0 += waited }
             }
